@@ -1,0 +1,295 @@
+"""The ``ceasefire`` command: parse, call the library, print, exit.
+
+Exit status: 0 done, 2 the input is wrong (a message, no traceback), 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+EXAMPLES = """\
+examples:
+  ceasefire run scenarios/istanbul_2025.yaml                 # 2,000 runs, plots in results/
+  ceasefire run scenarios/istanbul_2025.yaml --runs 500 --set battlefield.momentum.mean=0.5
+  ceasefire explain scenarios/istanbul_2025.yaml --run 3     # one replication, round by round
+  ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
+  ceasefire sweep scenarios/sweeps/eu_pressure_x_momentum.yaml --jobs 2
+"""
+
+
+class UserError(Exception):
+    """A mistake in the user's input: reported in one message, exit status 2."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def _add_scenario_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by commands that read a scenario file."""
+    p.add_argument("--seed", type=_non_negative, help="master seed (default: the scenario's)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override any scenario key after `extends`, VALUE parsed as YAML, "
+                        "e.g. --set battlefield.momentum.mean=0.5 (repeatable)")
+
+
+class _Progress:
+    """A tqdm bar on a terminal, nothing otherwise."""
+
+    def __init__(self, total: int, quiet: bool, desc: str) -> None:
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="run", file=sys.stderr, leave=False)
+
+    def __call__(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def cmd_run(args) -> int:
+    from sim.experiment import run_scenario
+    from sim.scenario import load_scenario
+
+    scn = load_scenario(args.scenario, overrides=args.overrides)
+    total = args.runs or scn.runs
+    bar = _Progress(total, args.quiet, scn.name)
+    try:
+        rep = run_scenario(
+            args.scenario, overrides=args.overrides, runs=args.runs, seed=args.seed,
+            out=args.out, engine=args.engine, jobs=args.jobs, force=args.force,
+            plots=not args.no_plots, trace_runs=args.trace_runs, progress=bar,
+            command="ceasefire " + " ".join(args.argv),
+        )
+    finally:
+        bar.close()
+    if not args.quiet:
+        s = rep.summary
+        print(f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
+              f"engine {args.engine}, {rep.elapsed:.1f} s")
+        for name, o in s["outcomes"].items():
+            lo, hi = o["ci95"]
+            print(f"  {name:<14} {100 * o['share']:5.1f}%   (95% CI {100 * lo:.1f}–{100 * hi:.1f})")
+        dp = s["flags"]["dictated_peace"]
+        print(f"  dictated peace {100 * dp['share']:5.1f}% of runs")
+        holds = s["flags"]["ceasefire_holds"]
+        if holds.get("of"):
+            print(f"  ceasefire holds {100 * holds['share']:.1f}% of {holds['of']} ceasefires")
+        print(f"results: {rep.path}")
+        if rep.plots:
+            print(f"plots:   {rep.plots[0].parent}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from sim.scenario import validate_file
+
+    bad = 0
+    for path in args.files:
+        problems = _validate_any(path, validate_file)
+        if problems:
+            bad += 1
+            print(f"{path}: invalid", file=sys.stderr)
+            for line in problems:
+                print(line, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return 2 if bad else 0
+
+
+def _validate_any(path: str, validate_file) -> list[str]:
+    """Validate a scenario file or, when it starts with ``sweep:``, a sweep file."""
+    try:
+        head = Path(path).read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        head = ""
+    if any(line.strip().startswith("sweep:") for line in head.splitlines()):
+        try:
+            from sim.sweep import validate_sweep
+        except ImportError:  # pragma: no cover - sweeps always ship
+            return [f"{path}: sweep files cannot be validated here"]
+        return validate_sweep(path)
+    return validate_file(path)
+
+
+def cmd_list(args) -> int:
+    from sim.protocols import PROTOCOLS
+    from sim.scenario import load_scenario, shipped_scenarios
+    from sim.scenario.errors import ScenarioError
+    from sim.strategies import get, names
+
+    print("Shipped scenarios:")
+    for path in shipped_scenarios():
+        try:
+            title = load_scenario(path).title
+        except ScenarioError:
+            title = "(does not validate)"
+        print(f"  {path.as_posix():<50} {title}")
+    print("Strategies:")
+    for name in names():
+        doc = (get(name).__doc__ or "").strip().splitlines()[0]
+        print(f"  {name:<12} {doc}")
+    print("Protocols:")
+    for name, doc in PROTOCOLS.items():
+        print(f"  {name:<17} {doc}")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from sim.explain import explain
+
+    print(explain(args.scenario, run=args.run, overrides=args.overrides, seed=args.seed))
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from sim.plots import draw_all
+
+    for path in draw_all(args.folder):
+        print(path)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from sim.scenario import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def cmd_import_bdm(args) -> int:
+    from sim.scenario.bdm_import import import_bdm_csv
+
+    out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force)
+    print(f"wrote {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ceasefire`` command."""
+    parser = argparse.ArgumentParser(
+        prog="ceasefire",
+        description="Scenario simulator of ceasefire negotiations: run a YAML scenario "
+                    "thousands of times, store every run, plot the outcomes.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run a scenario many times and write a result folder",
+                       description="Run SCENARIO (a YAML file) --runs times and write a new "
+                                   "result folder with runs.parquet, rounds.parquet, "
+                                   "summary.json and plots/.")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--runs", type=_positive, help="replications (default: the scenario's)")
+    _add_scenario_options(p)
+    p.add_argument("--out", help="result folder (default results/<name>/<UTC time>-s<seed>/)")
+    p.add_argument("--force", action="store_true", help="reuse a non-empty --out folder")
+    p.add_argument("--engine", choices=("vector", "mesa"), default="vector",
+                   help="vector (fast, default) or mesa (agent-based reference; same results)")
+    p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    p.add_argument("--trace-runs", type=_non_negative, dest="trace_runs",
+                   help="replications traced round by round in rounds.parquet "
+                        "(default: all up to 1,000)")
+    p.add_argument("--no-plots", action="store_true", help="skip drawing plots/")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario or sweep files without running them")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("list", help="list shipped scenarios, strategies and protocols")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("explain", help="tell one replication round by round")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--run", type=_non_negative, default=0, metavar="K",
+                   help="replication index (default 0); the same K as in runs.parquet")
+    _add_scenario_options(p)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("plot", help="redraw the plots of a result folder")
+    p.add_argument("folder", metavar="DIR", help="a result folder written by `ceasefire run`")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("import-bdm", help="turn a BDM actor CSV into a scenario YAML",
+                       description="Read a CSV with columns actor, capability, position, "
+                                   "salience (one issue) and write a scenario YAML that runs "
+                                   "it under negotiation.protocol: expected_utility.")
+    p.add_argument("csv", metavar="FILE.csv")
+    p.add_argument("--out", help="scenario file to write (default: FILE.yaml)")
+    p.add_argument("--name", help="scenario name (default: from the file name)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    p.set_defaults(func=cmd_import_bdm)
+
+    try:
+        from sim.sweep.cli import add_parsers
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        add_parsers(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``ceasefire`` and ``python -m sim``; returns the exit status."""
+    from sim.results.errors import ResultsError
+    from sim.scenario.errors import ScenarioError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 for --help, 2 for usage errors
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    args.argv = argv
+    try:
+        return int(args.func(args))
+    except (ScenarioError, ResultsError, UserError) as exc:
+        print(f"error: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename or exc}: no such file or folder", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # internal error: short message, details on request
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("CEASEFIRE_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("(set CEASEFIRE_DEBUG=1 to see the traceback)", file=sys.stderr)
+        return 1

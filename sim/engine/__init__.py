@@ -1,0 +1,1 @@
+"""Engines (vector and Mesa) and the Monte Carlo runner."""

@@ -1,0 +1,85 @@
+"""Seeds and random draws, one independent stream per replication.
+
+One master seed -> ``SeedSequence(master, spawn_key=(k,))`` for replication k (the k-th child
+that ``SeedSequence(master).spawn(runs)`` gives), reduced to a 63-bit integer seed that alone
+reproduces the replication: ``numpy.random.default_rng(seed)``. Every random number a
+replication uses is drawn up front from its own generator, in this fixed order:
+
+1. one value per uncertain input, in document order;
+2. battlefield shocks, shape (max_rounds,);
+3. acceptance noise per round, actor and issue, (max_rounds, A, I), standard normal;
+4. acceptance noise for whole packages, (max_rounds, A);
+5. walkout uniforms, (max_rounds, A);
+6. event uniforms, one per event;
+7. one durability uniform.
+
+So replication k gets the same numbers whatever the engine, the chunking or the number of
+processes, and the two engines can be compared run by run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def replication_seed(master: int, k: int) -> int:
+    """The 63-bit seed of replication ``k`` under master seed ``master``."""
+    state = np.random.SeedSequence(master, spawn_key=(k,)).generate_state(1, dtype=np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def replication_seeds(master: int, start: int, stop: int) -> np.ndarray:
+    """Seeds of replications ``start`` .. ``stop - 1`` as int64."""
+    return np.array([replication_seed(master, k) for k in range(start, stop)], dtype=np.int64)
+
+
+@dataclass
+class Draws:
+    """All random numbers of a batch of replications (leading axis R)."""
+
+    samples: dict[str, np.ndarray]
+    shocks: np.ndarray
+    z_issue: np.ndarray
+    z_package: np.ndarray
+    u_walkout: np.ndarray
+    u_event: np.ndarray
+    u_durability: np.ndarray
+
+    def row(self, k: int) -> Draws:
+        """The draws of replication ``k`` of the batch (length-1 leading axis)."""
+        return Draws(
+            {p: v[k : k + 1] for p, v in self.samples.items()},
+            self.shocks[k : k + 1], self.z_issue[k : k + 1], self.z_package[k : k + 1],
+            self.u_walkout[k : k + 1], self.u_event[k : k + 1], self.u_durability[k : k + 1],
+        )
+
+
+def draw(seeds, inputs, max_rounds: int, n_actors: int, n_issues: int, n_events: int) -> Draws:
+    """Draw every random number for the replications with the given seeds.
+
+    Args:
+        seeds: per-replication seeds (see :func:`replication_seed`).
+        inputs: the scenario's uncertain inputs (objects with ``path`` and ``sample(rng)``).
+        max_rounds, n_actors, n_issues, n_events: sizes of the per-round draws.
+    """
+    R, T = len(seeds), max_rounds
+    samples = {inp.path: np.empty(R) for inp in inputs}
+    shocks = np.empty((R, T))
+    z_issue = np.empty((R, T, n_actors, n_issues))
+    z_package = np.empty((R, T, n_actors))
+    u_walkout = np.empty((R, T, n_actors))
+    u_event = np.empty((R, n_events))
+    u_durability = np.empty(R)
+    for k, seed in enumerate(seeds):
+        rng = np.random.default_rng(int(seed))
+        for inp in inputs:
+            samples[inp.path][k] = inp.sample(rng)
+        shocks[k] = rng.standard_normal(T)
+        z_issue[k] = rng.standard_normal((T, n_actors, n_issues))
+        z_package[k] = rng.standard_normal((T, n_actors))
+        u_walkout[k] = rng.random((T, n_actors))
+        u_event[k] = rng.random(n_events)
+        u_durability[k] = rng.random()
+    return Draws(samples, shocks, z_issue, z_package, u_walkout, u_event, u_durability)

@@ -1,0 +1,71 @@
+"""From the final state of a batch to its per-replication outcomes and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine.draws import Draws
+from sim.engine.params import Params
+from sim.engine.state import State
+from sim.rules import durability, outcome
+from sim.rules.utility import normalised_salience, utility
+
+
+@dataclass
+class Finish:
+    """Per-replication results of a batch (leading axis R)."""
+
+    outcome: np.ndarray  # int codes into sim.rules.outcome.OUTCOMES
+    rounds: np.ndarray
+    dictated_peace: np.ndarray
+    ceasefire_holds: np.ndarray  # float: 1, 0, or NaN when no ceasefire
+    walkout_by: np.ndarray
+    terms: np.ndarray  # (R, I), NaN unsettled
+    utility: np.ndarray  # (R, A), NaN when nothing settled
+    fired: np.ndarray  # (R, E + Pn) round, NaN never
+
+
+def settled_utility(p: Params, settled: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """(R, A) every actor's utility of the settled terms, saliences renormalised over them."""
+    w = normalised_salience(p.salience, settled[:, None, :])
+    u = utility(np.where(settled, terms, 0.0)[:, None, :], p.ideal, w, p.risk)
+    return np.where(settled.any(axis=1)[:, None], u, np.nan)
+
+
+def finish(p: Params, st: State, dr: Draws) -> Finish:
+    """Classify outcomes, compute flags (dictated peace, durability) and utilities."""
+    code = outcome.classify(
+        st.settled, st.terms, np.ones(p.n_issues, bool), p.separate, p.ceasefire_issue,
+        p.ceasefire_threshold, st.walkout_by >= 0,
+    )
+    peace = (code == outcome.COMPREHENSIVE) | (code == outcome.CEASEFIRE)
+    main_settled = st.settled & ~p.separate
+    u_main = settled_utility(p, main_settled, st.terms)
+    if p.sides is not None:
+        dictated = outcome.dictated_peace(
+            np.nan_to_num(u_main[:, p.sides[0]]), np.nan_to_num(u_main[:, p.sides[1]]),
+            p.dictated_margin, peace & main_settled.any(axis=1),
+        )
+    else:
+        dictated = np.zeros(p.runs, bool)
+
+    def below(issue: int, limit: float) -> np.ndarray:
+        if issue < 0:
+            return np.zeros(p.runs, bool)
+        return st.settled[:, issue] & (st.terms[:, issue] < limit)
+
+    parties = p.party_idx
+    imposed = (np.nan_to_num(u_main[:, parties], nan=1.0)
+               < st.initial_reservation[:, parties]).any(axis=1)
+    mult = durability.hazard_multiplier(
+        p.monitors, p.guarantees, p.imposed, below(p.monitors_issue, p.monitors_below),
+        below(p.guarantees_issue, p.guarantees_below), imposed,
+    )
+    prob = durability.hold_probability(p.durability_days, p.monthly_hazard, mult)
+    holds = np.where(peace, (dr.u_durability < prob).astype(float), np.nan)
+    fired = np.where(st.fired > 0, st.fired.astype(float), np.nan)
+    return Finish(code, st.end_round.copy(), dictated, holds, st.walkout_by.copy(),
+                  np.where(st.settled, st.terms, np.nan), settled_utility(p, st.settled, st.terms),
+                  fired)

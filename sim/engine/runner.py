@@ -1,0 +1,183 @@
+"""The Monte Carlo runner: seeds, chunks of replications, executors, run tables.
+
+Replication k of a run always uses the stream of ``replication_seed(seed, k)``, whatever the
+engine, the chunk size or the executor, so ``runs.parquet`` is identical for ``--jobs 1`` and
+``--jobs N``. Work is sent to executors as chunks of replications (one task per chunk, not per
+replication: per-task overheads are several times the cost of one replication).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.draws import draw, replication_seeds
+from sim.engine.finish import finish
+from sim.engine.params import compile_params
+from sim.engine.tables import rounds_table, runs_table
+
+ENGINES = ("vector", "mesa")
+DEFAULT_CHUNK = 250
+DEFAULT_TRACE_RUNS = 1000
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced, before it is written to a result folder."""
+
+    scenario: object
+    runs: pd.DataFrame
+    rounds: pd.DataFrame
+    seed: int
+    n_runs: int
+    engine: str
+    trace_runs: int
+    elapsed: float
+    meta: dict = field(default_factory=dict)
+
+
+def _uncertain(scenario):
+    from sim.scenario import uncertain_inputs
+
+    return uncertain_inputs(scenario)
+
+
+def run_chunk(scenario, seed: int, start: int, stop: int, engine: str,
+              trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run replications ``start`` .. ``stop - 1``; return their runs and rounds tables.
+
+    A top-level function so that process pools and Dask workers can call it.
+    """
+    inputs = _uncertain(scenario)
+    seeds = replication_seeds(seed, start, stop)
+    n_events = len(scenario.events)
+    neg = scenario.negotiation
+    n_actors, n_issues = len(scenario.actors), len(scenario.issues)
+    dr = draw(seeds, inputs, neg.max_rounds, n_actors, n_issues, n_events)
+    p = compile_params(scenario, dr.samples, stop - start)
+    run_ids = np.arange(start, stop)
+    keep = run_ids < trace_runs
+    if p.protocol == "expected_utility":
+        from sim.protocols.expected_utility import run_expected_utility
+
+        fin, tr = run_expected_utility(p, dr)
+    elif engine == "mesa":
+        fin, tr = _run_mesa(p, dr, seeds)
+    else:
+        from sim.engine.vector import run_batch
+
+        st, tr = run_batch(p, dr, trace=bool(keep.any()))
+        fin = finish(p, st, dr)
+    runs = runs_table(p, fin, dr, run_ids, seeds)
+    rounds = rounds_table(p, tr, fin, run_ids, keep) if tr is not None else rounds_table(
+        p, None, fin, run_ids, np.zeros(len(run_ids), bool))
+    return runs, rounds
+
+
+def _run_mesa(p, dr, seeds):
+    """Run each replication through the Mesa model and gather the same arrays."""
+    from sim.engine.finish import Finish
+    from sim.engine.vector import Trace
+    from sim.model import NegotiationModel
+
+    tr = Trace.empty(p)
+    parts = []
+    for k in range(p.runs):
+        model = NegotiationModel(p.row(k), dr.row(k), rng=int(seeds[k])).run()
+        parts.append(finish(p.row(k), model.state, dr.row(k)))
+        df = model.datacollector.get_agent_vars_dataframe()
+        last = model.round
+        pos = np.stack(df["position"].to_numpy()).reshape(last + 1, p.n_actors, p.n_issues)
+        tr.positions[k, : last + 1] = pos  # settled issues already hold their terms
+        tr.text[k, 1 : last + 1] = np.stack([entry["text"] for entry in model.log]) if last else 0
+        tr.momentum[k, 0] = p.momentum[k]
+        tr.momentum[k, 1 : last + 1] = [entry["momentum"] for entry in model.log]
+        tr.settled[k, : last + 1] = _settled_history(model, p.n_issues)
+    fin = Finish(*[np.concatenate([getattr(f, name) for f in parts])
+                   for name in Finish.__dataclass_fields__])
+    return fin, tr
+
+
+def _settled_history(model, n_issues):
+    hist = np.zeros((model.round + 1, n_issues), bool)
+    for entry in model.log:
+        hist[entry["round"]:, entry["newly_settled"]] = True
+    return hist
+
+
+def chunks(runs: int, size: int) -> list[tuple[int, int]]:
+    """Split ``range(runs)`` into consecutive (start, stop) chunks of at most ``size``."""
+    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+
+
+def simulate(
+    scenario,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    engine: str = "vector",
+    jobs: int = 1,
+    trace_runs: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Run a validated scenario ``runs`` times and return the run tables.
+
+    Args:
+        scenario: a validated :class:`sim.scenario.Scenario`.
+        runs: replications (default: the scenario's ``runs``).
+        seed: master seed (default: the scenario's ``seed``).
+        engine: ``vector`` (default) or ``mesa``.
+        jobs: worker processes when no ``executor`` is given (1 = in process).
+        trace_runs: how many replications (the first ones) get per-round trajectories;
+            default all when ``runs`` <= 1000, else the first 1000.
+        chunk_size: replications per task.
+        executor: any ``concurrent.futures.Executor`` (e.g. a Dask client's); overrides ``jobs``.
+        progress: called with the number of replications finished after each chunk.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    n = int(runs if runs is not None else scenario.runs)
+    s = int(seed if seed is not None else scenario.seed)
+    tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)
+    t0 = time.perf_counter()
+    parts = chunks(n, chunk_size)
+    results: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    own_pool = None
+    if executor is None and jobs > 1 and len(parts) > 1:
+        own_pool = executor = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        if executor is None:
+            for start, stop in parts:
+                results[start] = run_chunk(scenario, s, start, stop, engine, tr_runs)
+                if progress:
+                    progress(stop - start)
+        else:
+            futures = {executor.submit(run_chunk, scenario, s, a, b, engine, tr_runs): (a, b)
+                       for a, b in parts}
+            from concurrent.futures import as_completed
+
+            for fut in as_completed(futures):
+                a, b = futures[fut]
+                results[a] = fut.result()
+                if progress:
+                    progress(b - a)
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(cancel_futures=True)
+    runs_df = pd.concat([results[a][0] for a, _ in parts], ignore_index=True)
+    rounds_df = pd.concat([results[a][1] for a, _ in parts], ignore_index=True)
+    return RunResult(scenario, runs_df, rounds_df, s, n, engine, tr_runs,
+                     time.perf_counter() - t0)
+
+
+def is_tty() -> bool:
+    """Whether progress bars should be shown (stderr is a terminal)."""
+    return sys.stderr.isatty()

@@ -1,0 +1,100 @@
+"""The state of a batch of replications between rounds, and the quantities derived from it.
+
+Shared by both engines: the vector engine holds one :class:`State` for a chunk of replications;
+the Mesa model holds one with a single row and lets each agent read and write its own slice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine.params import Params
+from sim.rules.utility import normalised_salience, utility
+
+
+@dataclass
+class State:
+    """Mutable state, arrays with a leading replication axis R."""
+
+    stated: np.ndarray  # (R, A, I) stated positions
+    aspiration: np.ndarray  # (R, A)
+    start: np.ndarray  # (R, A) aspiration at the start of the current agenda phase
+    reservation: np.ndarray  # (R, A)
+    initial_reservation: np.ndarray  # (R, A)
+    momentum: np.ndarray  # (R,)
+    settled: np.ndarray  # (R, I) bool
+    terms: np.ndarray  # (R, I) settled values (NaN open)
+    settled_round: np.ndarray  # (R, I) int, 0 open
+    text: np.ndarray  # (R, I) last text tabled
+    active: np.ndarray  # (R,) bool
+    end_round: np.ndarray  # (R,) int
+    walkout_by: np.ndarray  # (R,) int, -1 none
+    fired: np.ndarray  # (R, E + Pn) round it fired, 0 never
+    war_cost: np.ndarray  # (R, A) current per-round war cost
+    leverage: np.ndarray  # (R, A, A)
+    authority: np.ndarray  # (R, A)
+    engagement: np.ndarray  # (R, A)
+    capability: np.ndarray  # (R, A)
+    momentum_effect: np.ndarray  # (R,)
+    rearm_fear: np.ndarray  # (R,)
+    other_offer_prev: np.ndarray  # (R, A) own utility of the other side's terms last round
+    phase2: np.ndarray  # (R,) bool: the `first` issues are settled, everything is on the table
+
+    @classmethod
+    def initial(cls, p: Params) -> State:
+        """Round-0 state: stated positions are the opening positions."""
+        R, A, n_i = p.runs, p.n_actors, p.n_issues
+        st = cls(
+            stated=p.position.copy(), aspiration=np.ones((R, A)), start=np.ones((R, A)),
+            reservation=p.reservation.copy(), initial_reservation=p.reservation.copy(),
+            momentum=p.momentum.copy(), settled=np.zeros((R, n_i), bool),
+            terms=np.full((R, n_i), np.nan), settled_round=np.zeros((R, n_i), int),
+            text=np.full((R, n_i), np.nan), active=np.ones(R, bool), end_round=np.zeros(R, int),
+            walkout_by=np.full(R, -1), fired=np.zeros((R, len(p.events) + len(p.pressures)), int),
+            war_cost=p.war_cost.copy(), leverage=p.leverage.copy(), authority=p.authority.copy(),
+            engagement=p.engagement.copy(), capability=p.capability.copy(),
+            momentum_effect=p.momentum_effect.copy(), rearm_fear=p.rearm_fear.copy(),
+            other_offer_prev=np.zeros((R, A)), phase2=np.zeros(R, bool),
+        )
+        if not p.first.any():
+            st.phase2[:] = True
+        st.start = st.own_offer(p)
+        st.aspiration = st.start.copy()
+        st.other_offer_prev = st.other_offer(p)
+        return st
+
+    # --- derived quantities -------------------------------------------------------------
+    def on_table(self, p: Params) -> np.ndarray:
+        """(R, I) issues on the table: everything, or the `first` issues and separate tracks."""
+        early = p.first | p.separate
+        return np.where(self.phase2[:, None], True, early[None, :])
+
+    def free(self, p: Params) -> np.ndarray:
+        """(R, I) issues open for a text this round."""
+        return self.on_table(p) & ~self.settled
+
+    def weights(self, p: Params) -> np.ndarray:
+        """(R, A, I) saliences normalised over the issues on the table."""
+        return normalised_salience(p.salience, self.on_table(p)[:, None, :])
+
+    def agreed_or(self, positions: np.ndarray) -> np.ndarray:
+        """Terms with settled issues at their settled values, others from ``positions``."""
+        settled = self.settled if positions.ndim == 2 else self.settled[:, None, :]
+        terms = self.terms if positions.ndim == 2 else self.terms[:, None, :]
+        return np.where(settled, terms, positions)
+
+    def own_offer(self, p: Params) -> np.ndarray:
+        """(R, A) each actor's utility of its own stated terms (settled issues as settled)."""
+        return utility(self.agreed_or(self.stated), p.ideal, self.weights(p), p.risk)
+
+    def targets(self, p: Params) -> np.ndarray:
+        """(R, A, I) concession targets: other parties' capability-weighted stated terms."""
+        from sim.rules.concession import concession_target
+
+        return concession_target(self.agreed_or(self.stated), self.capability, p.is_party)
+
+    def other_offer(self, p: Params) -> np.ndarray:
+        """(R, A) own utility of the other side's terms (the concession target)."""
+        return utility(self.agreed_or(self.targets(p)), p.ideal, self.weights(p), p.risk)

@@ -1,0 +1,74 @@
+"""Turning a batch's results into the run tables of DESIGN §5 (``runs``, ``rounds``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.draws import Draws
+from sim.engine.finish import Finish
+from sim.engine.params import Params
+from sim.engine.vector import Trace
+from sim.rules.outcome import OUTCOMES
+
+
+def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
+               seeds: np.ndarray) -> pd.DataFrame:
+    """One row per replication, columns as DESIGN §5 ``runs.parquet``."""
+    names = [e.name for e in p.events] + [q.name for q in p.pressures]
+    cols: dict[str, object] = {
+        "run": np.asarray(run_ids, dtype=np.int64),
+        "seed": np.asarray(seeds, dtype=np.int64),
+        "outcome": np.array(OUTCOMES, dtype=object)[fin.outcome],
+        "rounds": fin.rounds.astype(np.int64),
+        "dictated_peace": fin.dictated_peace.astype(bool),
+        "ceasefire_holds": pd.array(
+            [pd.NA if np.isnan(h) else bool(h) for h in fin.ceasefire_holds], dtype="boolean"
+        ),
+        "walkout_by": np.array(
+            ["" if w < 0 else p.actor_ids[w] for w in fin.walkout_by], dtype=object
+        ),
+    }
+    for i, iid in enumerate(p.issue_ids):
+        cols[f"terms.{iid}"] = fin.terms[:, i]
+    for a, aid in enumerate(p.actor_ids):
+        cols[f"utility.{aid}"] = fin.utility[:, a]
+    for k, name in enumerate(names):
+        cols[f"fired.{name}"] = fin.fired[:, k]
+    for path, values in dr.samples.items():
+        cols[f"param.{path}"] = values
+    return pd.DataFrame(cols)
+
+
+def rounds_table(p: Params, tr: Trace, fin: Finish, run_ids: np.ndarray,
+                 keep: np.ndarray) -> pd.DataFrame:
+    """Long table of positions per run x round x actor x issue, plus the text as ``_text``.
+
+    Only replications where ``keep`` is true are traced; rounds after a replication ended are
+    left out.
+    """
+    frames = []
+    A, n_i = p.n_actors, p.n_issues
+    actors = np.array(p.actor_ids + ["_text"], dtype=object)
+    issues = np.array(p.issue_ids, dtype=object)
+    for k in np.flatnonzero(keep):
+        last = int(getattr(fin, "traced_rounds", fin.rounds)[k])
+        n_r = last + 1
+        pos = np.concatenate([tr.positions[k, :n_r], tr.text[k, :n_r, None, :]], axis=1)
+        rr, aa, ii = np.meshgrid(np.arange(n_r), np.arange(A + 1), np.arange(n_i), indexing="ij")
+        frames.append(pd.DataFrame({
+            "run": np.full(rr.size, run_ids[k], dtype=np.int64),
+            "round": rr.ravel().astype(np.int64),
+            "actor": actors[aa.ravel()],
+            "issue": issues[ii.ravel()],
+            "position": pos.ravel(),
+            "momentum": tr.momentum[k, :n_r][rr.ravel()],
+            "settled": tr.settled[k, :n_r][rr.ravel(), ii.ravel()],
+        }))
+    if not frames:
+        return pd.DataFrame({"run": pd.Series(dtype=np.int64), "round": pd.Series(dtype=np.int64),
+                             "actor": pd.Series(dtype=object), "issue": pd.Series(dtype=object),
+                             "position": pd.Series(dtype=float),
+                             "momentum": pd.Series(dtype=float),
+                             "settled": pd.Series(dtype=bool)})
+    return pd.concat(frames, ignore_index=True)

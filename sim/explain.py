@@ -1,0 +1,105 @@
+"""``ceasefire explain``: one replication told round by round, from the Mesa model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from sim.engine.draws import draw, replication_seeds
+from sim.engine.finish import finish
+from sim.engine.params import compile_params
+from sim.model import NegotiationModel
+from sim.rules.outcome import OUTCOMES
+from sim.scenario import ScenarioError, load_scenario, uncertain_inputs
+
+
+def _terms(values, issues, mask=None) -> str:
+    parts = [f"{iid} {v:.1f}" for k, (iid, v) in enumerate(zip(issues, values, strict=True))
+             if mask is None or mask[k]]
+    return ", ".join(parts) if parts else "-"
+
+
+def build_model(path: str | Path, run: int = 0, overrides=(), seed: int | None = None):
+    """The Mesa model of replication ``run`` of a scenario, ready to step."""
+    scn = load_scenario(path, overrides=list(overrides))
+    if scn.negotiation.protocol == "expected_utility":
+        raise ScenarioError(
+            f"{path}: explain narrates the mediated and alternating protocols; this scenario "
+            "uses negotiation.protocol: expected_utility (see its rounds.parquet instead)"
+        )
+    s = scn.seed if seed is None else seed
+    seeds = replication_seeds(s, run, run + 1)
+    dr = draw(seeds, uncertain_inputs(scn), scn.negotiation.max_rounds, len(scn.actors),
+              len(scn.issues), len(scn.events))
+    p = compile_params(scn, dr.samples, 1)
+    return scn, NegotiationModel(p, dr, rng=int(seeds[0])), dr, int(seeds[0])
+
+
+def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = None) -> str:
+    """A readable narrative of replication ``run``."""
+    scn, model, dr, run_seed = build_model(path, run, overrides, seed)
+    p = model.params
+    issues = p.issue_ids
+    name = dict(zip(p.actor_ids, p.actor_names, strict=True))
+    parties = [p.actor_ids[a] for a in p.party_idx]
+    lines = [f"{scn.title or scn.name} — replication {run} (seed {run_seed})"]
+    if dr.samples:
+        lines.append("Sampled inputs: " + ", ".join(f"{k} = {v[0]:.3g}"
+                                                    for k, v in dr.samples.items()))
+    lines.append("Opening positions (0 = first anchor, 100 = last):")
+    for a in p.party_idx:
+        lines.append(f"  {name[p.actor_ids[a]]}: {_terms(p.position[0, a], issues)}; "
+                     f"reservation {p.reservation[0, a]:.2f}, "
+                     f"delegation authority {p.authority[0, a]:.2f}, "
+                     f"strategy {p.strategies[a]!r}")
+    mediator = p.actor_names[p.mediator] if p.mediator >= 0 else "the text"
+    while model.running and model.round < p.max_rounds:
+        model.step()
+        e = model.log[-1]
+        t = e["round"]
+        lines.append("")
+        lead = f"Round {t}"
+        if p.sides is not None:
+            side = name[p.actor_ids[p.sides[0 if e["momentum"] >= 0 else 1]]]
+            lead += f" — battlefield momentum {e['momentum']:+.2f} (favours {side})"
+        lines.append(lead)
+        if e["fired"]:
+            lines.append("  Fired: " + ", ".join(e["fired"]))
+        who = (name[parties[(t - 1) % len(parties)]] if p.protocol == "alternating"
+               else mediator)
+        open_before = ~model.state.settled[0] | np.isin(np.arange(len(issues)),
+                                                         e["newly_settled"])
+        lines.append(f"  {who} tables: {_terms(e['text'], issues, open_before)}")
+        for pid in parties:
+            ans = e["answers"][pid]
+            acc = [issues[i] for i in range(len(issues)) if ans[i] and open_before[i]]
+            rej = [issues[i] for i in range(len(issues)) if not ans[i] and open_before[i]]
+            lines.append(f"  {name[pid]} accepts: {', '.join(acc) or 'nothing'}; "
+                         f"rejects: {', '.join(rej) or 'nothing'}")
+        for i in e["newly_settled"]:
+            lines.append(f"  Agreed: {issues[i]} at {model.state.terms[0, i]:.1f}")
+        lines.append("  Aspiration / reservation: " + ", ".join(
+            f"{name[pid]} {e['aspiration'][pid]:.2f} / {e['reservation'][pid]:.2f}"
+            for pid in parties))
+        for pid in e["walked_out"]:
+            lines.append(f"  {name[pid]} walks out: fighting on looks better than any text.")
+    fin = finish(p, model.state, dr)
+    outcome = OUTCOMES[int(fin.outcome[0])]
+    lines.append("")
+    why = {
+        "comprehensive": "every issue was settled",
+        "ceasefire": "a general ceasefire was agreed; other issues stayed open",
+        "partial": "only separate-track issues were settled",
+        "stalemate": f"the deadline of {p.max_rounds} rounds passed without enough agreement",
+        "collapse": "a party walked out",
+    }[outcome]
+    lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")
+    settled = model.state.settled[0]
+    if settled.any():
+        lines.append(f"Settled terms: {_terms(model.state.terms[0], issues, settled)}")
+    if outcome in ("comprehensive", "ceasefire"):
+        lines.append(f"Dictated peace: {'yes' if fin.dictated_peace[0] else 'no'}; ceasefire "
+                     f"holds {scn.outcomes.durability.days} days: "
+                     f"{'yes' if fin.ceasefire_holds[0] == 1 else 'no'}")
+    return "\n".join(lines)

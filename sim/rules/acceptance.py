@@ -1,0 +1,48 @@
+"""Whether a party accepts a text (DESIGN §3 step 5).
+
+A party accepts terms worth at least its acceptance level,
+    level = max(min(aspiration, u(own stated terms)), reservation) + margin,
+where margin = delegation_margin x (1 - authority): a delegation with a narrow mandate must be
+surer of a text because it has to refer back (Putnam 1988, "Diplomacy and domestic politics: the
+logic of two-level games", IO 42(3): a smaller win-set at the table). Taking the minimum with the
+utility of its own stated terms means a party never refuses what it has itself put on the table
+(its stated terms can fall below its aspiration when third parties pull them, step 3).
+Acceptance noise is Normal(0, acceptance_noise) on the utility of the text, a random-utility
+acceptance rule (McFadden 1974) drawn up front per round, party and issue.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def delegation_margin(authority: np.ndarray, margin: np.ndarray) -> np.ndarray:
+    """Extra utility a delegation needs before it may accept: margin x (1 - authority)."""
+    return np.asarray(margin) * (1.0 - np.asarray(authority))
+
+
+def acceptance_level(
+    aspiration: np.ndarray,
+    own_offer: np.ndarray,
+    reservation: np.ndarray,
+    authority: np.ndarray,
+    margin: np.ndarray,
+) -> np.ndarray:
+    """Utility a text must reach to be accepted (see module docstring)."""
+    return np.maximum(np.minimum(aspiration, own_offer), reservation) + delegation_margin(
+        authority, margin
+    )
+
+
+def accepts(
+    text_utility: np.ndarray, level: np.ndarray, noise: np.ndarray, noise_sd: np.ndarray
+) -> np.ndarray:
+    """True where the noisy utility of the text clears the level.
+
+    Args:
+        text_utility: utility of the text to the party (after any private penalty).
+        level: from :func:`acceptance_level`.
+        noise: standard-normal draws of matching shape.
+        noise_sd: standard deviation of the acceptance noise.
+    """
+    return text_utility + np.asarray(noise_sd) * noise >= level

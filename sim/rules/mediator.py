@@ -1,0 +1,167 @@
+"""The mediator's single negotiating text (DESIGN §3 step 4).
+
+Three methods, each returning one value per issue:
+
+* ``midpoint`` — the mean of the parties' stated positions (split-the-difference).
+* ``weighted_mean`` — the capability x salience weighted mean of the stated positions, Stokman's
+  "compromise model" (the weighted mean forecast of Bueno de Mesquita & Stokman 1994).
+* ``nash`` — the Nash (1950) bargaining solution of the parties' utilities over their current
+  reservations, searched inside the box spanned by their stated positions (a mediator can only
+  table terms within what the sides have put on the table). For two parties with linear
+  utilities the Pareto frontier inside the box is piecewise linear: issues are conceded in
+  ascending order of the salience ratio s_1i / s_2i (the logrolling order of Raiffa 1982,
+  ch. 10), and the Nash product is maximised exactly on each segment. With three or more parties,
+  or a risk exponent other than 1, the text is found by cyclic coordinate ascent on the log Nash
+  product (golden-section search per issue), which is concave in the box for rho >= 1.
+  When no text gives every party more than its reservation, the text maximises the smallest
+  surplus instead (the egalitarian rule of Kalai 1977), so the mediator still tables something.
+
+Issues not on the table or already settled are held fixed at ``fixed_terms``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.utility import utility
+
+METHODS = ("nash", "weighted_mean", "midpoint")
+
+
+def midpoint_text(stated: np.ndarray) -> np.ndarray:
+    """Mean of the parties' stated positions; ``stated`` is (..., P, I)."""
+    return stated.mean(axis=-2)
+
+
+def weighted_mean_text(stated: np.ndarray, capability: np.ndarray, salience: np.ndarray):
+    """Capability x salience weighted mean of stated positions per issue.
+
+    Args:
+        stated: (..., P, I); capability: (..., P); salience: raw saliences (..., P, I).
+    """
+    w = capability[..., None] * salience
+    total = w.sum(axis=-2)
+    plain = stated.mean(axis=-2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (w * stated).sum(axis=-2) / np.where(total > 0, total, 1), plain)
+
+
+def _two_party_nash(lo, hi, ideal, weights, reservation, fixed, free):
+    """Exact Nash text for two linear-utility parties inside the box [lo, hi].
+
+    Shapes: lo, hi, fixed: (..., I); ideal, weights: (..., 2, I); reservation: (..., 2);
+    free: (..., I) bool. Returns (..., I).
+    """
+    e1 = np.clip(ideal[..., 0, :], lo, hi)
+    e2 = np.clip(ideal[..., 1, :], lo, hi)
+    x_best1 = np.where(free, e1, fixed)  # party 1's best terms in the box
+    base1 = utility(x_best1, ideal[..., 0, :], weights[..., 0, :])
+    base2 = utility(x_best1, ideal[..., 1, :], weights[..., 1, :])
+    width = np.where(free, np.abs(e2 - e1) / 100.0, 0.0)
+    c1 = weights[..., 0, :] * width  # utility party 1 loses by conceding the issue fully
+    c2 = weights[..., 1, :] * width  # utility party 2 gains
+    # Concede first where party 1 loses least per unit party 2 gains: ascending c1/c2.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(c2 > 0, c1 / np.where(c2 > 0, c2, 1.0), np.inf)
+    order = np.argsort(ratio, axis=-1, kind="stable")
+    c1s = np.take_along_axis(c1, order, axis=-1)
+    c2s = np.take_along_axis(c2, order, axis=-1)
+    u1_vertex = base1[..., None] - np.concatenate(
+        [np.zeros_like(c1s[..., :1]), np.cumsum(c1s, axis=-1)], axis=-1
+    )  # (..., I+1)
+    u2_vertex = base2[..., None] + np.concatenate(
+        [np.zeros_like(c2s[..., :1]), np.cumsum(c2s, axis=-1)], axis=-1
+    )
+    g1 = u1_vertex[..., :-1] - reservation[..., 0, None]  # surplus at the start of each segment
+    g2 = u2_vertex[..., :-1] - reservation[..., 1, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_nash = np.where(
+            (c1s > 0) & (c2s > 0), (c2s * g1 - c1s * g2) / (2.0 * c1s * c2s), 0.0
+        )
+        t_equal = np.where(c1s + c2s > 0, (g1 - g2) / (c1s + c2s), 0.0)
+    candidates = np.stack(
+        [np.zeros_like(t_nash), np.ones_like(t_nash), np.clip(t_nash, 0, 1), np.clip(t_equal, 0, 1)],
+        axis=-1,
+    )  # (..., I, 4): segment, candidate
+    s1 = g1[..., None] - candidates * c1s[..., None]
+    s2 = g2[..., None] + candidates * c2s[..., None]
+    feasible = (s1 >= 0) & (s2 >= 0)
+    product = np.where(feasible, s1 * s2, -np.inf)
+    worst = np.minimum(s1, s2)
+    any_feasible = feasible.any(axis=(-2, -1))
+    score = np.where(any_feasible[..., None, None], product, worst)
+    flat = score.reshape(*score.shape[:-2], -1)
+    best = np.argmax(flat, axis=-1)
+    seg = best // candidates.shape[-1]
+    cand = np.take_along_axis(
+        candidates.reshape(*candidates.shape[:-2], -1), best[..., None], axis=-1
+    )[..., 0]
+    # theta per sorted position: 1 before the segment, cand on it, 0 after.
+    pos = np.arange(order.shape[-1])
+    theta_sorted = np.where(pos < seg[..., None], 1.0, np.where(pos == seg[..., None], cand[..., None], 0.0))
+    theta = np.empty_like(theta_sorted)
+    np.put_along_axis(theta, order, theta_sorted, axis=-1)
+    return np.where(free, e1 + theta * (e2 - e1), fixed)
+
+
+def _log_nash(x, ideal, weights, rho, reservation):
+    u = utility(x[..., None, :], ideal, weights, rho)  # (..., P)
+    surplus = u - reservation
+    ok = (surplus > 0).all(axis=-1)
+    with np.errstate(divide="ignore"):
+        logp = np.log(np.maximum(surplus, 1e-300)).sum(axis=-1)
+    return np.where(ok, logp, -1e6 + surplus.min(axis=-1))
+
+
+def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start, sweeps=6):
+    """Cyclic coordinate ascent with golden-section line searches (many parties)."""
+    x = np.where(free, np.clip(start, lo, hi), fixed)
+    golden = (np.sqrt(5.0) - 1.0) / 2.0
+    n_issues = x.shape[-1]
+    for _ in range(sweeps):
+        for i in range(n_issues):
+            a = lo[..., i].copy()
+            b = hi[..., i].copy()
+            for _ in range(30):
+                c = b - golden * (b - a)
+                d = a + golden * (b - a)
+                xc = x.copy()
+                xc[..., i] = c
+                xd = x.copy()
+                xd[..., i] = d
+                fc = _log_nash(xc, ideal, weights, rho, reservation)
+                fd = _log_nash(xd, ideal, weights, rho, reservation)
+                left = fc >= fd
+                b = np.where(left, d, b)
+                a = np.where(left, a, c)
+            x[..., i] = np.where(free[..., i], 0.5 * (a + b), x[..., i])
+    return x
+
+
+def nash_text(
+    stated: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    rho: np.ndarray,
+    reservation: np.ndarray,
+    fixed_terms: np.ndarray,
+    free: np.ndarray,
+) -> np.ndarray:
+    """Nash bargaining text inside the box of the parties' stated positions.
+
+    Args:
+        stated: parties' stated positions (..., P, I).
+        ideal: parties' ideal points (..., P, I).
+        weights: normalised saliences (..., P, I).
+        rho: risk exponents (..., P).
+        reservation: current reservation utilities (..., P).
+        fixed_terms: values of settled or off-table issues (..., I).
+        free: issues the text may set (..., I).
+    """
+    lo = np.where(free, stated.min(axis=-2), fixed_terms)
+    hi = np.where(free, stated.max(axis=-2), fixed_terms)
+    n_parties = stated.shape[-2]
+    if n_parties == 2 and np.all(np.asarray(rho) == 1.0):
+        return _two_party_nash(lo, hi, ideal, weights, reservation, fixed_terms, free)
+    start = weighted_mean_text(stated, np.ones(stated.shape[:-1]), weights)
+    return _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed_terms, free, start)

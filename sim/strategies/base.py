@@ -1,0 +1,113 @@
+"""The strategy interface and the context a strategy decides from.
+
+Strategies work in *utility space*: each round a party that is not yet satisfied sets its
+aspiration level (the utility it still insists on) and then restates its position so that its
+stated terms are worth exactly that to it (see :func:`sim.rules.concession.restate_position`).
+Every quantity in :class:`ConcessionContext` is an array over replications, so one strategy
+object serves the whole vector engine and the Mesa agents (arrays of length 1) alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ConcessionContext:
+    """What a party knows when it decides how far to concede in round ``round``.
+
+    Attributes:
+        round: the current round t, 1-based.
+        max_rounds: the deadline T; relative time is t / T, so a time-dependent strategy
+            reaches its reservation exactly at the deadline (``reference/bargaining.md``
+            warns that the (k+1)/(n+1) convention never does).
+        start: aspiration at round 0 (utility of the opening position).
+        previous: aspiration after the previous round.
+        reservation: current reservation utility (the floor; it moves with the battlefield).
+        authority: delegation authority in [0, 1]; 1 = the leader is in the room.
+        own_offer: own utility of own stated terms.
+        other_offer: own utility of the other side's stated terms.
+        other_gain: own utility gained from the other side's last restatement
+            (u(other's terms now) - u(other's terms a round ago)); 0 in round 1.
+        other_own_offer: the other side's utility of its own terms.
+        other_of_mine: the other side's utility of my terms.
+        other_reservation: the other side's current reservation.
+    """
+
+    round: int
+    max_rounds: int
+    start: np.ndarray
+    previous: np.ndarray
+    reservation: np.ndarray
+    authority: np.ndarray
+    own_offer: np.ndarray
+    other_offer: np.ndarray
+    other_gain: np.ndarray
+    other_own_offer: np.ndarray
+    other_of_mine: np.ndarray
+    other_reservation: np.ndarray
+
+
+class Strategy:
+    """Base class of concession strategies.
+
+    Subclasses set ``name`` (unique), ``traits`` (declared properties, checked by the
+    contract tests: ``stochastic`` strategies may draw from an rng, the others never do;
+    ``uses_history`` ones read the other side's moves) and ``defaults`` (parameter names and
+    default values), and implement :meth:`target`.
+    """
+
+    name: ClassVar[str] = ""
+    traits: ClassVar[dict[str, bool]] = {"stochastic": False, "uses_history": False}
+    defaults: ClassVar[dict[str, float]] = {}
+    bounds: ClassVar[dict[str, tuple[float, float]]] = {}
+
+    def __init__(self, **params: float) -> None:
+        self.check_params(params)
+        self.params = {**self.defaults, **{k: float(v) for k, v in params.items()}}
+
+    @classmethod
+    def check_params(cls, params: dict) -> None:
+        """Raise ValueError naming the parameter when ``params`` does not fit this strategy."""
+        for key, value in params.items():
+            if key not in cls.defaults:
+                known = ", ".join(cls.defaults) or "none"
+                raise ValueError(
+                    f"strategy {cls.name!r} has no parameter {key!r} (its parameters: {known})"
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"strategy {cls.name!r}: {key} must be a number, got {value!r}")
+            lo, hi = cls.bounds.get(key, (-np.inf, np.inf))
+            if not lo <= float(value) <= hi:
+                raise ValueError(
+                    f"strategy {cls.name!r}: {key} must lie in [{lo}, {hi}], got {value}"
+                )
+
+    def target(self, ctx: ConcessionContext) -> np.ndarray:
+        """Return the aspiration this strategy wants in round ``ctx.round`` (before limits)."""
+        raise NotImplementedError
+
+    def aspiration(self, ctx: ConcessionContext) -> np.ndarray:
+        """Aspiration after this round's concession.
+
+        Concessions are never withdrawn (the aspiration does not rise) unless the reservation
+        itself rises above it: a party never asks for less than fighting on would give it.
+        """
+        wanted = np.minimum(ctx.previous, self.target(ctx))
+        return np.maximum(ctx.reservation, wanted)
+
+    def reset(self) -> None:
+        """Restore the initial state (strategies here keep no state between calls)."""
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.params == other.params  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(sorted(self.params.items()))))

@@ -8,6 +8,7 @@ replication: per-task overheads are several times the cost of one replication).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from sim.engine.params import compile_params
 from sim.engine.tables import rounds_table, runs_table
 
 ENGINES = ("vector", "mesa")
-DEFAULT_CHUNK = 250
+DEFAULT_CHUNK = 1000
 DEFAULT_TRACE_RUNS = 1000
 
 
@@ -152,7 +153,8 @@ def simulate(
     results: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
     own_pool = None
     if executor is None and jobs > 1 and len(parts) > 1:
-        own_pool = executor = ProcessPoolExecutor(max_workers=jobs)
+        own_pool = executor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
     try:
         if executor is None:
             for start, stop in parts:

@@ -47,23 +47,27 @@ def rounds_table(p: Params, tr: Trace, fin: Finish, run_ids: np.ndarray,
     Only replications where ``keep`` is true are traced; rounds after a replication ended are
     left out.
     """
-    frames = []
     A, n_i = p.n_actors, p.n_issues
     actors = np.array(p.actor_ids + ["_text"], dtype=object)
     issues = np.array(p.issue_ids, dtype=object)
-    for k in np.flatnonzero(keep):
-        last = int(getattr(fin, "traced_rounds", fin.rounds)[k])
-        n_r = last + 1
-        pos = np.concatenate([tr.positions[k, :n_r], tr.text[k, :n_r, None, :]], axis=1)
-        rr, aa, ii = np.meshgrid(np.arange(n_r), np.arange(A + 1), np.arange(n_i), indexing="ij")
+    kept = np.flatnonzero(keep)
+    frames = []
+    if kept.size:
+        last = np.asarray(getattr(fin, "traced_rounds", fin.rounds))[kept]
+        n_r = tr.positions.shape[1]
+        pos = np.concatenate([tr.positions[kept], tr.text[kept][:, :, None, :]], axis=2)
+        kk, rr, aa, ii = np.meshgrid(np.arange(kept.size), np.arange(n_r), np.arange(A + 1),
+                                     np.arange(n_i), indexing="ij")
+        alive = (rr <= last[:, None, None, None]).ravel()
+        kk, rr, aa, ii = kk.ravel()[alive], rr.ravel()[alive], aa.ravel()[alive], ii.ravel()[alive]
         frames.append(pd.DataFrame({
-            "run": np.full(rr.size, run_ids[k], dtype=np.int64),
-            "round": rr.ravel().astype(np.int64),
-            "actor": actors[aa.ravel()],
-            "issue": issues[ii.ravel()],
-            "position": pos.ravel(),
-            "momentum": tr.momentum[k, :n_r][rr.ravel()],
-            "settled": tr.settled[k, :n_r][rr.ravel(), ii.ravel()],
+            "run": np.asarray(run_ids)[kept][kk].astype(np.int64),
+            "round": rr.astype(np.int64),
+            "actor": actors[aa],
+            "issue": issues[ii],
+            "position": pos.reshape(-1)[alive],
+            "momentum": tr.momentum[kept][kk, rr],
+            "settled": tr.settled[kept][kk, rr, ii],
         }))
     if not frames:
         return pd.DataFrame({"run": pd.Series(dtype=np.int64), "round": pd.Series(dtype=np.int64),

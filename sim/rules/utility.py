@@ -35,8 +35,11 @@ def issue_loss(terms: np.ndarray, ideal: np.ndarray, rho: np.ndarray | float) ->
 
     ``rho`` has the shape of ``terms`` without the issue axis (one exponent per actor).
     """
-    rho = np.asarray(rho, dtype=float)[..., None]
-    return (np.abs(terms - ideal) / 100.0) ** rho
+    distance = np.abs(terms - ideal) / 100.0
+    rho = np.asarray(rho, dtype=float)
+    if np.all(rho == 1.0):  # the common, risk-neutral case: skip the (slow) power
+        return distance
+    return distance ** rho[..., None]
 
 
 def utility(

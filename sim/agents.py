@@ -30,8 +30,8 @@ class Actor(mesa.Agent):
         self.name = model.params.actor_names[index]
 
     def position(self) -> np.ndarray:
-        """Current stated position per issue."""
-        return self.model.state.stated[0, self.index].copy()
+        """Current position on the table per issue."""
+        return self.model.state.public[0, self.index].copy()
 
 
 class Party(Actor):

@@ -68,7 +68,9 @@ class NegotiationModel(mesa.Model):
         before = st.settled[0].copy()
         phases.battlefield_step(p, st, t, self.draws)
         fired = phases.events_step(p, st, t, self.draws)
+        phases.start_pull(st)
         self.agents.select(lambda a: not isinstance(a, Party)).do("pull")
+        phases.publish(st)
         mediators = [a for a in self.agents if isinstance(a, Mediator)]
         if p.protocol == "alternating" or not mediators:
             self.text = phases.mediator_text(p, st, t)

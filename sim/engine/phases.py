@@ -70,8 +70,14 @@ def events_step(p: Params, st: State, t: int, dr: Draws) -> list[str]:
 
 
 # --- step 3: third parties -----------------------------------------------------------------
+def start_pull(st: State) -> None:
+    """Clear the pull accumulators before the third parties act."""
+    st.pull_weight = np.zeros_like(st.stated)
+    st.pull_target = np.zeros_like(st.stated)
+
+
 def pull_by(p: Params, st: State, q: int) -> None:
-    """Actor ``q`` pulls every party's open stated positions toward its own ideal."""
+    """Actor ``q`` adds its pull on every party's open positions (see :func:`publish`)."""
     lev = st.leverage[:, q, :]  # (R, A) on each target
     if not np.any(lev):
         return
@@ -79,9 +85,21 @@ def pull_by(p: Params, st: State, q: int) -> None:
         lev[:, None, :], st.engagement[:, q : q + 1], p.salience[:, q : q + 1, :], st.capability
     )[:, 0]  # (R, A[p], I)
     movable = (p.is_party[None, :, None] & st.free(p)[:, None, :]) & st.active[:, None, None]
-    k = np.minimum(k, 1.0)
-    moved = st.stated + k * (p.ideal[:, q : q + 1, :] - st.stated)
-    st.stated = np.where(movable, moved, st.stated)
+    k = np.where(movable, k, 0.0)
+    st.pull_weight = st.pull_weight + k
+    st.pull_target = st.pull_target + k * p.ideal[:, q : q + 1, :]
+
+
+def publish(st: State) -> None:
+    """Public positions this round: own positions displaced by this round's pulls.
+
+    The displacement does not compound: it is recomputed every round from the party's own
+    position and the pressure applied *now* (weights scaled to sum at most 1).
+    """
+    total = st.pull_weight
+    scale = 1.0 / np.maximum(total, 1.0)
+    public = st.stated + scale * (st.pull_target - total * st.stated)
+    st.public = np.where(st.active[:, None, None], public, st.public)
 
 
 # --- step 4: the text ----------------------------------------------------------------------
@@ -89,11 +107,11 @@ def mediator_text(p: Params, st: State, t: int) -> np.ndarray:
     """The single negotiating text (mediated protocol) or the proposer's terms (alternating)."""
     parties = p.party_idx
     free = st.free(p)
-    stated = st.agreed_or(st.stated)[:, parties, :]
+    stated = st.agreed_or(st.public)[:, parties, :]
     fixed = np.where(st.settled, st.terms, stated.mean(axis=1))
     if p.protocol == "alternating":
         proposer = parties[(t - 1) % len(parties)]
-        text = st.agreed_or(st.stated)[:, proposer, :]
+        text = st.agreed_or(st.public)[:, proposer, :]
     elif p.mediator_method == "nash":
         w = st.weights(p)[:, parties, :]
         text = mediator.nash_text(stated, p.ideal[:, parties, :], w, p.risk[:, parties],
@@ -131,7 +149,7 @@ def party_answer(p: Params, st: State, a: int, text: np.ndarray, t: int, dr: Dra
     w = st.weights(p)[:, a, :]
     ideal = p.ideal[:, a, :]
     rho = p.risk[:, a]
-    own_terms = st.agreed_or(st.stated)[:, a, :]
+    own_terms = st.agreed_or(st.public)[:, a, :]
     own = utility(own_terms, ideal, w, rho)
     level = acceptance.acceptance_level(st.aspiration[:, a], own, st.reservation[:, a],
                                         st.authority[:, a], p.delegation_margin)
@@ -169,6 +187,7 @@ def settle(p: Params, st: State, text: np.ndarray, accepted: np.ndarray, t: int)
     st.settled_round = np.where(agreed, t, st.settled_round)
     st.settled = st.settled | agreed
     st.stated = np.where(st.settled[:, None, :], st.terms[:, None, :], st.stated)
+    st.public = np.where(st.settled[:, None, :], st.terms[:, None, :], st.public)
 
 
 # --- step 6: concessions -------------------------------------------------------------------
@@ -178,7 +197,7 @@ def concession_contexts(p: Params, st: State, t: int) -> dict[int, ConcessionCon
     other = st.other_offer(p)
     w = np.where(p.is_party, st.capability, 0.0)
     # utilities of each party for every other party's terms: u[b, a] = u_b(terms of a)
-    terms = st.agreed_or(st.stated)
+    terms = st.agreed_or(st.public)
     weights = st.weights(p)
     contexts = {}
     for a in p.party_idx:

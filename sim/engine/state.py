@@ -18,7 +18,10 @@ from sim.rules.utility import normalised_salience, utility
 class State:
     """Mutable state, arrays with a leading replication axis R."""
 
-    stated: np.ndarray  # (R, A, I) stated positions
+    stated: np.ndarray  # (R, A, I) each actor's own position (concessions only)
+    public: np.ndarray  # (R, A, I) positions on the table: own positions displaced by pressure
+    pull_weight: np.ndarray  # (R, A, I) this round's total pull weight on each position
+    pull_target: np.ndarray  # (R, A, I) this round's sum of weight x puller's ideal
     aspiration: np.ndarray  # (R, A)
     start: np.ndarray  # (R, A) aspiration at the start of the current agenda phase
     reservation: np.ndarray  # (R, A)
@@ -47,7 +50,9 @@ class State:
         """Round-0 state: stated positions are the opening positions."""
         R, A, n_i = p.runs, p.n_actors, p.n_issues
         st = cls(
-            stated=p.position.copy(), aspiration=np.ones((R, A)), start=np.ones((R, A)),
+            stated=p.position.copy(), public=p.position.copy(),
+            pull_weight=np.zeros(p.position.shape), pull_target=np.zeros(p.position.shape),
+            aspiration=np.ones((R, A)), start=np.ones((R, A)),
             reservation=p.reservation.copy(), initial_reservation=p.reservation.copy(),
             momentum=p.momentum.copy(), settled=np.zeros((R, n_i), bool),
             terms=np.full((R, n_i), np.nan), settled_round=np.zeros((R, n_i), int),
@@ -86,14 +91,14 @@ class State:
         return np.where(settled, terms, positions)
 
     def own_offer(self, p: Params) -> np.ndarray:
-        """(R, A) each actor's utility of its own stated terms (settled issues as settled)."""
-        return utility(self.agreed_or(self.stated), p.ideal, self.weights(p), p.risk)
+        """(R, A) each actor's utility of its own public terms (settled issues as settled)."""
+        return utility(self.agreed_or(self.public), p.ideal, self.weights(p), p.risk)
 
     def targets(self, p: Params) -> np.ndarray:
         """(R, A, I) concession targets: other parties' capability-weighted stated terms."""
         from sim.rules.concession import concession_target
 
-        return concession_target(self.agreed_or(self.stated), self.capability, p.is_party)
+        return concession_target(self.agreed_or(self.public), self.capability, p.is_party)
 
     def other_offer(self, p: Params) -> np.ndarray:
         """(R, A) own utility of the other side's terms (the concession target)."""

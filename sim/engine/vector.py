@@ -35,7 +35,7 @@ class Trace:
 
     def record(self, st: State, t: int, live: np.ndarray) -> None:
         """Store round ``t`` for the replications in ``live``."""
-        self.positions[live, t] = st.agreed_or(st.stated)[live]
+        self.positions[live, t] = st.agreed_or(st.public)[live]
         self.text[live, t] = st.text[live]
         self.momentum[live, t] = st.momentum[live]
         self.settled[live, t] = st.settled[live]
@@ -45,9 +45,11 @@ def play_round(p: Params, st: State, t: int, dr: Draws) -> None:
     """One round of the mediated or alternating protocol for every active replication."""
     phases.battlefield_step(p, st, t, dr)
     phases.events_step(p, st, t, dr)
+    phases.start_pull(st)
     for q in range(p.n_actors):
         if not p.is_party[q]:
             phases.pull_by(p, st, q)
+    phases.publish(st)
     text = phases.mediator_text(p, st, t)
     answers = np.stack([phases.party_answer(p, st, a, text, t, dr) for a in p.party_idx], axis=1)
     phases.settle(p, st, text, answers, t)

@@ -1,12 +1,13 @@
 """Whether a party accepts a text (DESIGN §3 step 5).
 
 A party accepts terms worth at least its acceptance level,
-    level = max(min(aspiration, u(own stated terms)), reservation) + margin,
+    level = max(min(aspiration + margin, u(own public terms)), reservation + margin),
 where margin = delegation_margin x (1 - authority): a delegation with a narrow mandate must be
 surer of a text because it has to refer back (Putnam 1988, "Diplomacy and domestic politics: the
 logic of two-level games", IO 42(3): a smaller win-set at the table). Taking the minimum with the
-utility of its own stated terms means a party never refuses what it has itself put on the table
-(its stated terms can fall below its aspiration when third parties pull them, step 3).
+utility of its own public terms means a party does not refuse what it has itself put on the table
+(its public terms can fall below its aspiration when third parties press it, step 3), but never
+below its reservation plus the margin.
 Acceptance noise is Normal(0, acceptance_noise) on the utility of the text, a random-utility
 acceptance rule (McFadden 1974) drawn up front per round, party and issue.
 """
@@ -29,9 +30,8 @@ def acceptance_level(
     margin: np.ndarray,
 ) -> np.ndarray:
     """Utility a text must reach to be accepted (see module docstring)."""
-    return np.maximum(np.minimum(aspiration, own_offer), reservation) + delegation_margin(
-        authority, margin
-    )
+    extra = delegation_margin(authority, margin)
+    return np.maximum(np.minimum(aspiration + extra, own_offer), reservation + extra)
 
 
 def accepts(

@@ -1,0 +1,103 @@
+"""``rounds.png``: when the replications ended, stacked by outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sim.plots._common import OUTCOME_COLOURS, new_figure, save, set_titles
+from sim.results.meta import outcome_order
+from sim.results.store import RunDir
+
+FILENAME = "rounds.png"
+
+
+def make_figure(rd: RunDir) -> Figure:
+    """Draw the histogram of the round at which each replication ended, by outcome.
+
+    Args:
+        rd: The result folder (its runs table and summary are used).
+
+    Returns:
+        The figure.
+    """
+    order = outcome_order(rd.meta)
+    runs = rd.runs
+    rounds = runs["rounds"].to_numpy(dtype=int)
+    outcome = runs["outcome"].astype(object).to_numpy()
+    last = max(int(rd.meta.get("max_rounds") or 0), int(rounds.max()) if rounds.size else 1)
+    first = min(1, int(rounds.min())) if rounds.size else 1
+    x = np.arange(first, last + 1)
+
+    fig = new_figure(11.5, 5.6)
+    ax = fig.subplots()
+    bottom = np.zeros(x.size)
+    by_outcome = rd.summary.get("rounds", {}).get("by_outcome", {})
+    for name in order:
+        counts = np.bincount(rounds[outcome == name] - first, minlength=x.size)[: x.size]
+        total = int(counts.sum())
+        mean = by_outcome.get(name)
+        label = f"{name}: {total:,} run{'' if total == 1 else 's'}"
+        label += f", mean round {mean:.1f}" if mean is not None else ""
+        ax.bar(
+            x,
+            counts,
+            bottom=bottom,
+            width=0.85,
+            color=OUTCOME_COLOURS[name],
+            edgecolor="white",
+            linewidth=0.5,
+            label=label,
+        )
+        bottom += counts
+
+    stats = rd.summary.get("rounds", {})
+    if stats.get("p50") is not None:
+        ax.axvline(stats["p50"], color="#333333", linestyle="--", linewidth=1)
+        ax.annotate(
+            f"median {stats['p50']:g}\n(p10 {stats['p10']:g}, p90 {stats['p90']:g})",
+            xy=(stats["p50"], 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, -4),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=9,
+        )
+    ax.set_xlim(first - 0.6, last + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3, nbins=min(25, x.size)))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("round at which the replication ended (1 round = 1 negotiating session)")
+    ax.set_ylabel("number of runs")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(
+        title="outcome",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=9,
+        title_fontsize=9,
+        frameon=False,
+    )
+    # Explicit headroom for the median label (stacked zero-height bars pin autoscaling).
+    ax.set_ylim(0, max(1.0, float(bottom.max())) * 1.15)
+    set_titles(fig, rd, "When the talks ended")
+    return fig
+
+
+def draw(rd: RunDir, out_dir: Path) -> Path:
+    """Draw ``rounds.png`` into ``out_dir``.
+
+    Args:
+        rd: The result folder.
+        out_dir: The plots folder.
+
+    Returns:
+        The written file.
+    """
+    return save(make_figure(rd), Path(out_dir) / FILENAME)

@@ -1,0 +1,196 @@
+"""``trajectories.png``: fan charts of the parties' stated positions over the rounds."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from sim.plots._common import PARTY_COLOURS, TEXT_COLOUR, new_figure, save, set_titles, wrap
+from sim.results.meta import actor_ids, actor_name, anchors, issue_ids, issue_label
+from sim.results.store import RunDir
+
+FILENAME = "trajectories.png"
+TEXT_ACTOR = "_text"
+QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
+
+
+def carried_forward(long: pd.DataFrame, value: str, last_round: int) -> pd.DataFrame:
+    """Wide table run x round of ``value``, each run's last value carried to ``last_round``.
+
+    Args:
+        long: Rows with ``run``, ``round`` and ``value`` columns (one row per run and round).
+        value: Column to spread.
+        last_round: Last round of the table.
+
+    Returns:
+        A DataFrame indexed by run with columns ``0 .. last_round``.
+    """
+    wide = long.groupby(["run", "round"], sort=True)[value].last().unstack("round")
+    wide = wide.reindex(columns=range(last_round + 1))
+    return wide.ffill(axis=1)
+
+
+def fan(wide: pd.DataFrame) -> pd.DataFrame:
+    """Quantiles (rows 0.1, 0.25, 0.5, 0.75, 0.9) per round (columns) of a wide table.
+
+    Args:
+        wide: Run x round values.
+
+    Returns:
+        The quantile table.
+    """
+    return wide.quantile(list(QUANTILES), axis=0)
+
+
+def _draw_fan(ax: Axes, q: pd.DataFrame, colour: str) -> None:
+    x = q.columns.to_numpy(dtype=float)
+    ax.fill_between(x, q.loc[0.10], q.loc[0.90], color=colour, alpha=0.15, linewidth=0)
+    ax.fill_between(x, q.loc[0.25], q.loc[0.75], color=colour, alpha=0.30, linewidth=0)
+    ax.plot(x, q.loc[0.50], color=colour, linewidth=2)
+
+
+def _issue_panel(ax: Axes, rd: RunDir, issue: str, parties: list[str], last: int) -> None:
+    rows = rd.rounds[rd.rounds["issue"] == issue]
+    for colour, party in zip(PARTY_COLOURS, parties, strict=False):
+        mine = rows[rows["actor"] == party]
+        if len(mine):
+            _draw_fan(ax, fan(carried_forward(mine, "position", last)), colour)
+    text = rows[rows["actor"] == TEXT_ACTOR]
+    if len(text):
+        q = fan(carried_forward(text, "position", last))
+        ax.plot(q.columns, q.loc[0.50], color=TEXT_COLOUR, linestyle="--", linewidth=1.6)
+    ax.set_ylim(-2, 102)
+    ax.set_yticks(np.arange(0, 101, 25))
+    ends = dict(anchors(rd.meta, issue))
+    low, high = ends.get(0.0), ends.get(100.0)
+    if low or high:
+        # Name the axis ends on the right: which stance 0 and 100 stand for.
+        ax.yaxis.remove_overlapping_locs = False
+        ax.set_yticks([0, 100], [wrap(low or "", 20, 3), wrap(high or "", 20, 3)], minor=True)
+        ax.tick_params(
+            axis="y",
+            which="minor",
+            left=False,
+            right=False,
+            labelleft=False,
+            labelright=True,
+            labelsize=7,
+            labelcolor="#555555",
+        )
+    ax.set_title(issue_label(rd.meta, issue), loc="left", fontsize=10.5, fontweight="bold")
+    ax.set_ylabel("stated position (0–100)")
+
+
+def _momentum_panel(ax: Axes, rd: RunDir, last: int) -> None:
+    per_round = rd.rounds.groupby(["run", "round"], sort=True)["momentum"].first().reset_index()
+    _draw_fan(ax, fan(carried_forward(per_round, "momentum", last)), "#7f7f7f")
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    sides = rd.meta.get("battlefield_sides") or []
+    favours = f"> 0 favours {actor_name(rd.meta, sides[0])}" if sides else "> 0 favours side 1"
+    ax.set_title("Battlefield momentum", loc="left", fontsize=10.5, fontweight="bold")
+    ax.set_ylabel(f"momentum ({favours})")
+
+
+def make_figure(rd: RunDir) -> Figure:
+    """Draw one fan chart per main issue (and the battlefield momentum) over the rounds.
+
+    Each party has its median (line) with 25-75% (dark) and 10-90% (light) bands over the traced
+    runs; the mediator's text median is dashed. A run that ended before a round keeps its last
+    value from then on, so every round summarises the same runs.
+
+    Args:
+        rd: The result folder (its rounds table and meta are used).
+
+    Returns:
+        The figure.
+    """
+    rounds = rd.rounds
+    traced = int(rounds["run"].nunique()) if len(rounds) else 0
+    total = int(rd.summary.get("runs", len(rd.runs)))
+    if traced == 0:
+        fig = new_figure(12, 3)
+        ax = fig.subplots()
+        ax.set_axis_off()
+        ax.text(
+            0.5,
+            0.5,
+            "no trajectories were recorded (trace_runs = 0)",
+            ha="center",
+            va="center",
+            fontsize=12,
+            transform=ax.transAxes,
+        )
+        set_titles(fig, rd, "Positions over the rounds")
+        return fig
+
+    issues = issue_ids(rd.meta)
+    main = [i for i in issues if (rd.meta["issues"][i] or {}).get("track", "main") == "main"]
+    main = main or issues
+    parties = actor_ids(rd.meta, "party") or [
+        a for a in pd.unique(rounds["actor"]) if a != TEXT_ACTOR
+    ]
+    has_momentum = bool(rounds["momentum"].notna().any())
+    panels = len(main) + int(has_momentum)
+    ncols = 1 if panels == 1 else 2
+    nrows = math.ceil(panels / ncols)
+    fig = new_figure(12, 1.6 + 3.3 * nrows)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+
+    last = int(rounds["round"].max())
+    for ax, issue in zip(axes, main, strict=False):
+        _issue_panel(ax, rd, issue, parties, last)
+    if has_momentum:
+        _momentum_panel(axes[len(main)], rd, last)
+    for ax in axes[panels:]:
+        ax.set_axis_off()
+    for ax in axes[:panels]:
+        ax.set_xlim(0, max(last, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("round (0 = opening positions)")
+        ax.grid(color="#e5e5e5", linewidth=0.8)
+        ax.spines["top"].set_visible(False)
+
+    handles = [
+        Line2D([], [], color=c, linewidth=2, label=actor_name(rd.meta, p))
+        for c, p in zip(PARTY_COLOURS, parties, strict=False)
+    ]
+    if (rounds["actor"] == TEXT_ACTOR).any():
+        handles.append(
+            Line2D([], [], color=TEXT_COLOUR, linestyle="--", label="mediator's text (median)")
+        )
+    handles += [
+        Patch(color="#888888", alpha=0.45, label="25–75% of runs"),
+        Patch(color="#888888", alpha=0.18, label="10–90% of runs"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 6),
+        frameon=False,
+        fontsize=9.5,
+    )
+    sample = "all runs traced" if traced == total else f"fans over {traced:,} sampled runs"
+    note = f"{sample}; ended runs keep their last value"
+    set_titles(fig, rd, "Positions over the rounds", note=note)
+    return fig
+
+
+def draw(rd: RunDir, out_dir: Path) -> Path:
+    """Draw ``trajectories.png`` into ``out_dir``.
+
+    Args:
+        rd: The result folder.
+        out_dir: The plots folder.
+
+    Returns:
+        The written file.
+    """
+    return save(make_figure(rd), Path(out_dir) / FILENAME)

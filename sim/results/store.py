@@ -1,0 +1,442 @@
+"""Result folders: write one atomically, read one back.
+
+A result folder holds::
+
+    scenario.yaml     the fully resolved scenario
+    meta.json         what the plots need to know about the scenario (see sim.results.meta)
+    runs.parquet      one row per replication
+    rounds.parquet    per-round trajectories (long form)
+    summary.json      shares with Wilson 95% intervals (see sim.results.summary)
+    manifest.json     provenance (given by the caller) + the files' names, sizes and SHA-256
+    plots/            figures, drawn from the files above by sim.plots (optional)
+
+Everything is first written into a hidden sibling ``.<name>.partial-<random>`` and renamed into
+place only when complete, so an interrupted or failed write never leaves a folder that looks
+finished. ``manifest.json`` is written last.
+
+Parquet files are written deterministically: the same tables give byte-identical files (no
+pandas index, no timestamps; the pandas schema metadata is kept so that dtypes such as the
+nullable ``ceasefire_holds`` round-trip).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.results.errors import OutputExistsError, ResultsError
+from sim.results.meta import normalise_meta, to_jsonable
+from sim.results.summary import summarise
+
+SCENARIO_FILE = "scenario.yaml"
+MANIFEST_FILE = "manifest.json"
+RUNS_FILE = "runs.parquet"
+ROUNDS_FILE = "rounds.parquet"
+SUMMARY_FILE = "summary.json"
+META_FILE = "meta.json"
+PLOTS_DIR = "plots"
+
+#: Files every complete result folder has.
+REQUIRED_FILES: tuple[str, ...] = (
+    SCENARIO_FILE,
+    META_FILE,
+    RUNS_FILE,
+    ROUNDS_FILE,
+    SUMMARY_FILE,
+    MANIFEST_FILE,
+)
+
+RUNS_COLUMNS: dict[str, str] = {
+    "run": "int64",
+    "seed": "int64",
+    "outcome": "str",
+    "rounds": "int64",
+    "dictated_peace": "bool",
+    "ceasefire_holds": "boolean",
+    "walkout_by": "str",
+}
+ROUNDS_COLUMNS: dict[str, str] = {
+    "run": "int64",
+    "round": "int64",
+    "actor": "str",
+    "issue": "str",
+    "position": "float64",
+    "momentum": "float64",
+    "settled": "bool",
+}
+_PREFIXED_FLOAT = ("terms.", "utility.", "fired.", "param.")
+_NAME = re.compile(r"^[a-z0-9_-]+$")
+
+
+@dataclass(frozen=True, eq=False)
+class RunDir:
+    """A result folder read back into memory.
+
+    Attributes:
+        runs: One row per replication, sorted by ``run``.
+        rounds: Per-round trajectories (long form).
+        summary: The content of ``summary.json``.
+        meta: The content of ``meta.json``.
+        manifest: The content of ``manifest.json``.
+        path: The folder.
+    """
+
+    runs: pd.DataFrame
+    rounds: pd.DataFrame
+    summary: dict[str, Any]
+    meta: dict[str, Any]
+    manifest: dict[str, Any]
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The scenario name."""
+        return str(self.meta.get("name", self.summary.get("scenario", "")))
+
+    @property
+    def title(self) -> str:
+        """The scenario title, or its name when it has none."""
+        return str(self.meta.get("title") or self.name)
+
+
+def plots_dir(path: Path | str) -> Path:
+    """The folder where the figures of result folder ``path`` go (``<path>/plots``).
+
+    Args:
+        path: A result folder.
+
+    Returns:
+        The plots folder (not created).
+    """
+    return Path(path) / PLOTS_DIR
+
+
+def default_run_dir(root: Path | str, scenario_name: str, seed: int) -> Path:
+    """The default folder name ``root/<name>/<UTC time>-s<seed>``, with ``-2``, ``-3``... if taken.
+
+    Args:
+        root: Output root (``results/`` by default in the CLI).
+        scenario_name: Scenario name (a slug).
+        seed: Master seed.
+
+    Returns:
+        A path that does not exist yet.
+    """
+    base = Path(root) / scenario_name / f"{_utc_stamp()}-s{int(seed)}"
+    candidate, k = base, 1
+    while candidate.exists():
+        k += 1
+        candidate = base.with_name(f"{base.name}-{k}")
+    return candidate
+
+
+def _utc_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _canonical(df: pd.DataFrame, columns: Mapping[str, str], what: str) -> pd.DataFrame:
+    """Check the contract columns and give them their canonical dtypes (stable file schema)."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ResultsError(f"{what} table lacks the column(s) {', '.join(missing)}")
+    df = df.copy()
+    for col, dtype in columns.items():
+        if dtype in ("int64", "bool", "str") and df[col].isna().any():
+            raise ResultsError(f"{what}.{col} has missing values")
+        try:
+            df[col] = df[col].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise ResultsError(f"{what}.{col} cannot be read as {dtype}: {exc}") from exc
+    if what == "runs":
+        for col in df.columns:
+            if col.startswith(_PREFIXED_FLOAT):
+                df[col] = df[col].astype("float64")
+    return df
+
+
+def prepare_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs table as it is stored: contract dtypes, sorted by ``run``, plain index.
+
+    Args:
+        runs: The engine's runs table.
+
+    Returns:
+        A new, canonical DataFrame.
+
+    Raises:
+        ResultsError: If a contract column is missing, malformed or ``run`` repeats.
+    """
+    df = _canonical(runs, RUNS_COLUMNS, "runs")
+    if df["run"].duplicated().any():
+        raise ResultsError("runs.run must be unique (one row per replication)")
+    return df.sort_values("run", kind="stable").reset_index(drop=True)
+
+
+def prepare_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
+    """The rounds table as it is stored: contract dtypes, stably sorted by run and round.
+
+    The order within a round (actors, issues) is kept as the engine gave it.
+
+    Args:
+        rounds: The engine's rounds table.
+
+    Returns:
+        A new, canonical DataFrame.
+
+    Raises:
+        ResultsError: If a contract column is missing or malformed.
+    """
+    df = _canonical(rounds, ROUNDS_COLUMNS, "rounds")
+    return df.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` deterministically (same table -> same bytes).
+
+    Args:
+        df: The table; its index is dropped.
+        path: Destination file.
+    """
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+
+
+def _write_json(obj: Any, path: Path) -> None:
+    text = json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _check_target(out_dir: Path, force: bool) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ResultsError(f"output path {out_dir} exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise OutputExistsError(
+            f"output folder {out_dir} exists and is not empty; "
+            "choose another folder or use --force to replace it"
+        )
+
+
+def _fill_folder(
+    tmp: Path,
+    *,
+    runs: pd.DataFrame,
+    rounds: pd.DataFrame,
+    meta: dict[str, Any],
+    scenario_yaml: str,
+    manifest: Mapping[str, Any],
+) -> None:
+    (tmp / SCENARIO_FILE).write_text(scenario_yaml, encoding="utf-8")
+    _write_json(meta, tmp / META_FILE)
+    write_parquet(runs, tmp / RUNS_FILE)
+    write_parquet(rounds, tmp / ROUNDS_FILE)
+    _write_json(summarise(runs, meta), tmp / SUMMARY_FILE)
+    files = {
+        name: {"bytes": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
+        for name in REQUIRED_FILES
+        if name != MANIFEST_FILE
+    }
+    full = dict(manifest)
+    full["files"] = files
+    full["summary"] = SUMMARY_FILE
+    _write_json(full, tmp / MANIFEST_FILE)
+
+
+def _move_into_place(tmp: Path, target: Path, force: bool) -> None:
+    """Rename the finished ``tmp`` to ``target``, replacing an old folder only now."""
+    if not target.exists():
+        os.rename(tmp, target)
+        return
+    if not any(target.iterdir()):
+        target.rmdir()
+        os.rename(tmp, target)
+        return
+    if not force:  # appeared while we were writing
+        raise OutputExistsError(f"output folder {target} appeared while writing; not replaced")
+    old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
+    os.rename(target, old)
+    try:
+        os.rename(tmp, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_run_dir(
+    out_dir: Path | str | None,
+    *,
+    root: Path | str,
+    scenario_name: str,
+    seed: int,
+    runs_df: pd.DataFrame,
+    rounds_df: pd.DataFrame,
+    meta: Mapping[str, Any],
+    scenario_yaml: str,
+    manifest: Mapping[str, Any],
+    force: bool = False,
+) -> Path:
+    """Write a complete result folder, atomically.
+
+    Args:
+        out_dir: The folder to write; ``None`` for the default
+            ``root/<scenario_name>/<UTC time YYYYmmddTHHMMSSZ>-s<seed>/`` (with ``-2``, ``-3``...
+            appended if that exists).
+        root: Output root used when ``out_dir`` is ``None``.
+        scenario_name: Scenario name (slug ``[a-z0-9_-]+``).
+        seed: Master seed.
+        runs_df: One row per replication (run-table contract).
+        rounds_df: Per-round trajectories (run-table contract).
+        meta: Scenario facts for the plots (see :mod:`sim.results.meta`); ``name`` and ``seed``
+            are filled in from the arguments when absent.
+        scenario_yaml: The fully resolved scenario as YAML text.
+        manifest: Provenance fields; ``files`` (name -> bytes, sha256) and ``summary`` are added.
+        force: Replace an existing non-empty ``out_dir`` (only once the new folder is complete).
+
+    Returns:
+        The path of the finished folder.
+
+    Raises:
+        OutputExistsError: If ``out_dir`` exists, is not empty and ``force`` is false.
+        ResultsError: If the tables or the meta dict break the contract.
+    """
+    if not isinstance(scenario_name, str) or not _NAME.match(scenario_name):
+        raise ResultsError(f"scenario name {scenario_name!r} is not a slug [a-z0-9_-]+")
+    meta_in = dict(meta)
+    for key, value in (("name", scenario_name), ("seed", int(seed))):
+        if key in meta_in and meta_in[key] != value:
+            raise ResultsError(f"meta {key}={meta_in[key]!r} disagrees with {key}={value!r}")
+        meta_in[key] = value
+    clean_meta = normalise_meta(meta_in)
+    runs = prepare_runs(runs_df)
+    rounds = prepare_rounds(rounds_df)
+
+    if out_dir is None:
+        target = default_run_dir(root, scenario_name, seed)
+    else:
+        target = Path(out_dir)
+        _check_target(target, force)
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    tmp = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+    tmp.mkdir()
+    try:
+        _fill_folder(
+            tmp,
+            runs=runs,
+            rounds=rounds,
+            meta=clean_meta,
+            scenario_yaml=scenario_yaml,
+            manifest=manifest,
+        )
+        if out_dir is None:
+            target = _rename_to_free_name(tmp, target)
+        else:
+            _move_into_place(tmp, target, force)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _rename_to_free_name(tmp: Path, target: Path) -> Path:
+    """Rename ``tmp`` to ``target`` or, if that got taken meanwhile, the next free suffix."""
+    base, k = target, 1
+    while True:
+        if not target.exists():
+            try:
+                os.rename(tmp, target)
+                return target
+            except OSError:
+                if not target.exists():
+                    raise
+        k += 1
+        target = base.with_name(f"{base.name}-{k}")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ResultsError(f"{path} does not hold a JSON object")
+    return data
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, engine="pyarrow")
+    except (OSError, pa.ArrowException) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from exc
+
+
+def read_run_dir(path: Path | str) -> RunDir:
+    """Read a result folder written by :func:`write_run_dir`.
+
+    Args:
+        path: The folder.
+
+    Returns:
+        The folder's tables and JSON documents.
+
+    Raises:
+        ResultsError: If ``path`` is not a folder, not a result folder (no ``manifest.json``) or
+            a file is missing or unreadable.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise ResultsError(f"{path} is not a folder")
+    if not (path / MANIFEST_FILE).is_file():
+        raise ResultsError(
+            f"{path} is not a result folder (no {MANIFEST_FILE}); "
+            "give a folder written by `ceasefire run`"
+        )
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise ResultsError(f"result folder {path} is incomplete: missing {', '.join(missing)}")
+    return RunDir(
+        runs=_read_parquet(path / RUNS_FILE),
+        rounds=_read_parquet(path / ROUNDS_FILE),
+        summary=_read_json(path / SUMMARY_FILE),
+        meta=_read_json(path / META_FILE),
+        manifest=_read_json(path / MANIFEST_FILE),
+        path=path,
+    )

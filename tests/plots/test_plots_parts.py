@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.plots import terms
+from sim.plots.trajectories import carried_forward, fan
+from sim.results.synthetic import META
+
+
+def test_carried_forward_keeps_the_last_value_of_ended_runs():
+    long = pd.DataFrame(
+        {
+            "run": [0, 0, 0, 1, 1],
+            "round": [0, 1, 2, 0, 1],
+            "position": [90.0, 80.0, 70.0, 10.0, 20.0],
+        }
+    )
+    wide = carried_forward(long, "position", last_round=4)
+    assert list(wide.columns) == [0, 1, 2, 3, 4]
+    np.testing.assert_array_equal(wide.loc[0], [90, 80, 70, 70, 70])
+    np.testing.assert_array_equal(wide.loc[1], [10, 20, 20, 20, 20])
+
+
+def test_fan_quantiles_per_round():
+    wide = pd.DataFrame({0: np.arange(11.0), 1: np.arange(11.0) * 2})
+    q = fan(wide)
+    assert list(q.index) == [0.10, 0.25, 0.50, 0.75, 0.90]
+    assert q.loc[0.50, 0] == pytest.approx(5.0)
+    assert q.loc[0.90, 1] == pytest.approx(18.0)
+
+
+@pytest.mark.parametrize("issue", list(META["issues"]))
+def test_anchor_labels_on_one_level_do_not_overlap(issue):
+    points = sorted((float(k), v) for k, v in META["issues"][issue]["anchors"].items())
+    labels = terms._anchor_labels(points)
+    assert [x for x, _, _ in labels] == [x for x, _ in points]
+    levels: dict[int, list[tuple[float, float]]] = {}
+    for x, text, _ in labels:
+        drop = len(text) - len(text.lstrip("\n"))
+        levels.setdefault(drop, []).append(terms._extent(x, text.lstrip("\n")))
+    for extents in levels.values():
+        for (_, right), (left, _) in zip(extents, extents[1:], strict=False):
+            assert right <= left, (issue, extents)
+
+
+def test_dense_anchors_are_staggered():
+    points = [
+        (0.0, "none"),
+        (11.0, "800k"),
+        (33.0, "600k"),
+        (56.0, "400k"),
+        (72.0, "250k"),
+        (89.0, "100k"),
+        (91.0, "85k"),
+        (100.0, "caps + demobilisation + disbanding units"),
+    ]
+    labels = terms._anchor_labels(points)
+    drops = [len(t) - len(t.lstrip("\n")) for _, t, _ in labels]
+    assert drops[0] == 0 and drops[1] > 0  # neighbours on different levels
+    assert all(t.lstrip("\n").startswith(f"{x:g}\n") for x, t, _ in labels)
+    assert [a for _, _, a in labels][0] == "left" and labels[-1][2] == "right"

@@ -55,7 +55,9 @@ class Party(Actor):
     def respond(self) -> None:
         """Accept or reject the text, issue by issue (or as a package)."""
         m = self.model
-        self.answer = phases.party_answer(m.params, m.state, self.index, m.text, m.round, m.draws)[0]
+        self.answer = phases.party_answer(m.params, m.state, self.index, m.text, m.round, m.draws)[
+            0
+        ]
 
     def concede(self) -> None:
         """Lower the aspiration by the strategy and restate the position."""

@@ -49,9 +49,15 @@ def _non_negative(text: str) -> int:
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     """Options shared by commands that read a scenario file."""
     p.add_argument("--seed", type=_non_negative, help="master seed (default: the scenario's)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override any scenario key after `extends`, VALUE parsed as YAML, "
-                        "e.g. --set battlefield.momentum.mean=0.5 (repeatable)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any scenario key after `extends`, VALUE parsed as YAML, "
+        "e.g. --set battlefield.momentum.mean=0.5 (repeatable)",
+    )
 
 
 class _Progress:
@@ -74,6 +80,7 @@ class _Progress:
 
 
 def cmd_run(args) -> int:
+    """Run a scenario and write its result folder."""
     from sim.experiment import run_scenario
     from sim.scenario import load_scenario
 
@@ -82,17 +89,27 @@ def cmd_run(args) -> int:
     bar = _Progress(total, args.quiet, scn.name)
     try:
         rep = run_scenario(
-            args.scenario, overrides=args.overrides, runs=args.runs, seed=args.seed,
-            out=args.out, engine=args.engine, jobs=args.jobs, force=args.force,
-            plots=not args.no_plots, trace_runs=args.trace_runs, progress=bar,
+            args.scenario,
+            overrides=args.overrides,
+            runs=args.runs,
+            seed=args.seed,
+            out=args.out,
+            engine=args.engine,
+            jobs=args.jobs,
+            force=args.force,
+            plots=not args.no_plots,
+            trace_runs=args.trace_runs,
+            progress=bar,
             command="ceasefire " + " ".join(args.argv),
         )
     finally:
         bar.close()
     if not args.quiet:
         s = rep.summary
-        print(f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
-              f"engine {args.engine}, {rep.elapsed:.1f} s")
+        print(
+            f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
+            f"engine {args.engine}, {rep.elapsed:.1f} s"
+        )
         for name, o in s["outcomes"].items():
             lo, hi = o["ci95"]
             print(f"  {name:<14} {100 * o['share']:5.1f}%   (95% CI {100 * lo:.1f}–{100 * hi:.1f})")
@@ -108,6 +125,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Validate files; exit 2 if any is invalid."""
     from sim.scenario import validate_file
 
     bad = 0
@@ -139,6 +157,7 @@ def _validate_any(path: str, validate_file) -> list[str]:
 
 
 def cmd_list(args) -> int:
+    """List shipped scenarios, strategies and protocols."""
     from sim.protocols import PROTOCOLS
     from sim.scenario import load_scenario, shipped_scenarios
     from sim.scenario.errors import ScenarioError
@@ -162,6 +181,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    """Print one replication round by round."""
     from sim.explain import explain
 
     print(explain(args.scenario, run=args.run, overrides=args.overrides, seed=args.seed))
@@ -169,6 +189,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    """Redraw a result folder's plots."""
     from sim.plots import draw_all
 
     for path in draw_all(args.folder):
@@ -177,6 +198,7 @@ def cmd_plot(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    """Print the scenario JSON Schema."""
     from sim.scenario import json_schema
 
     print(json.dumps(json_schema(), indent=2))
@@ -184,6 +206,7 @@ def cmd_schema(args) -> int:
 
 
 def cmd_import_bdm(args) -> int:
+    """Write a scenario from a BDM actor CSV."""
     from sim.scenario.bdm_import import import_bdm_csv
 
     out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force)
@@ -196,26 +219,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ceasefire",
         description="Scenario simulator of ceasefire negotiations: run a YAML scenario "
-                    "thousands of times, store every run, plot the outcomes.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "thousands of times, store every run, plot the outcomes.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run a scenario many times and write a result folder",
-                       description="Run SCENARIO (a YAML file) --runs times and write a new "
-                                   "result folder with runs.parquet, rounds.parquet, "
-                                   "summary.json and plots/.")
+    p = sub.add_parser(
+        "run",
+        help="run a scenario many times and write a result folder",
+        description="Run SCENARIO (a YAML file) --runs times and write a new "
+        "result folder with runs.parquet, rounds.parquet, "
+        "summary.json and plots/.",
+    )
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--runs", type=_positive, help="replications (default: the scenario's)")
     _add_scenario_options(p)
     p.add_argument("--out", help="result folder (default results/<name>/<UTC time>-s<seed>/)")
     p.add_argument("--force", action="store_true", help="reuse a non-empty --out folder")
-    p.add_argument("--engine", choices=("vector", "mesa"), default="vector",
-                   help="vector (fast, default) or mesa (agent-based reference; same results)")
+    p.add_argument(
+        "--engine",
+        choices=("vector", "mesa"),
+        default="vector",
+        help="vector (fast, default) or mesa (agent-based reference; same results)",
+    )
     p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
-    p.add_argument("--trace-runs", type=_non_negative, dest="trace_runs",
-                   help="replications traced round by round in rounds.parquet "
-                        "(default: all up to 1,000)")
+    p.add_argument(
+        "--trace-runs",
+        type=_non_negative,
+        dest="trace_runs",
+        help="replications traced round by round in rounds.parquet (default: all up to 1,000)",
+    )
     p.add_argument("--no-plots", action="store_true", help="skip drawing plots/")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=cmd_run)
@@ -229,8 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="tell one replication round by round")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--run", type=_non_negative, default=0, metavar="K",
-                   help="replication index (default 0); the same K as in runs.parquet")
+    p.add_argument(
+        "--run",
+        type=_non_negative,
+        default=0,
+        metavar="K",
+        help="replication index (default 0); the same K as in runs.parquet",
+    )
     _add_scenario_options(p)
     p.set_defaults(func=cmd_explain)
 
@@ -241,10 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("import-bdm", help="turn a BDM actor CSV into a scenario YAML",
-                       description="Read a CSV with columns actor, capability, position, "
-                                   "salience (one issue) and write a scenario YAML that runs "
-                                   "it under negotiation.protocol: expected_utility.")
+    p = sub.add_parser(
+        "import-bdm",
+        help="turn a BDM actor CSV into a scenario YAML",
+        description="Read a CSV with columns actor, capability, position, "
+        "salience (one issue) and write a scenario YAML that runs "
+        "it under negotiation.protocol: expected_utility.",
+    )
     p.add_argument("csv", metavar="FILE.csv")
     p.add_argument("--out", help="scenario file to write (default: FILE.yaml)")
     p.add_argument("--name", help="scenario name (default: from the file name)")

@@ -118,15 +118,20 @@ class Params:
         """The parameters of replication ``k`` alone (arrays keep a length-1 leading axis)."""
         out = {}
         for name, value in self.__dict__.items():
-            if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == self.runs \
-                    and name not in _PER_ITEM:
+            if (
+                isinstance(value, np.ndarray)
+                and value.ndim >= 1
+                and value.shape[0] == self.runs
+                and name not in _PER_ITEM
+            ):
                 out[name] = value[k : k + 1]
             else:
                 out[name] = value
         out["runs"] = 1
         out["pressures"] = [
-            PressureSpec(p.name, p.by, p.on, p.kind, p.at, p.war_cost[k : k + 1],
-                         p.leverage[k : k + 1])
+            PressureSpec(
+                p.name, p.by, p.on, p.kind, p.at, p.war_cost[k : k + 1], p.leverage[k : k + 1]
+            )
             for p in self.pressures
         ]
         out["events"] = [
@@ -224,7 +229,11 @@ def compile_params(scenario, samples: dict[str, np.ndarray], runs: int) -> Param
         at = p.when.round if kind == "round" else p.when.no_agreement_by_round
         pressures.append(
             PressureSpec(
-                name, actors.index(p.by), actors.index(p.on), kind, int(at),
+                name,
+                actors.index(p.by),
+                actors.index(p.on),
+                kind,
+                int(at),
                 val(f"pressure.{name}.war_cost", p.war_cost),
                 val(f"pressure.{name}.leverage", p.leverage),
             )
@@ -232,8 +241,9 @@ def compile_params(scenario, samples: dict[str, np.ndarray], runs: int) -> Param
     events = []
     for name, e in scenario.events.items():
         sets = [_settable(path, value, actors) for path, value in e.set.items()]
-        events.append(EventSpec(name, int(e.round), val(f"events.{name}.probability",
-                                                         e.probability), sets))
+        events.append(
+            EventSpec(name, int(e.round), val(f"events.{name}.probability", e.probability), sets)
+        )
 
     out = scenario.outcomes
     dur = out.durability
@@ -241,24 +251,51 @@ def compile_params(scenario, samples: dict[str, np.ndarray], runs: int) -> Param
     def issue_index(iid):
         return issues.index(iid) if iid else -1
 
-    sq = np.array([
-        np.nan if getattr(scenario.issues[i], "status_quo", None) is None
-        else float(scenario.issues[i].status_quo)
-        for i in issues
-    ])
+    sq = np.array(
+        [
+            np.nan
+            if getattr(scenario.issues[i], "status_quo", None) is None
+            else float(scenario.issues[i].status_quo)
+            for i in issues
+        ]
+    )
     return Params(
-        runs=runs, actor_ids=actors, actor_names=[scenario.actors[a].name for a in actors],
-        roles=[scenario.actors[a].role for a in actors], issue_ids=issues,
-        is_party=is_party, party_idx=np.flatnonzero(is_party), mediator=mediator,
-        mediator_method=method, capability=capability, position=position, ideal=ideal,
-        salience=salience, reservation=reservation, risk=risk, authority=authority,
-        engagement=engagement, leverage=leverage, strategies=strategies,
-        ceasefire_issue=cf, ceasefire_threshold=float(scenario.issues[issues[cf]].ceasefire_threshold),
+        runs=runs,
+        actor_ids=actors,
+        actor_names=[scenario.actors[a].name for a in actors],
+        roles=[scenario.actors[a].role for a in actors],
+        issue_ids=issues,
+        is_party=is_party,
+        party_idx=np.flatnonzero(is_party),
+        mediator=mediator,
+        mediator_method=method,
+        capability=capability,
+        position=position,
+        ideal=ideal,
+        salience=salience,
+        reservation=reservation,
+        risk=risk,
+        authority=authority,
+        engagement=engagement,
+        leverage=leverage,
+        strategies=strategies,
+        ceasefire_issue=cf,
+        ceasefire_threshold=float(scenario.issues[issues[cf]].ceasefire_threshold),
         separate=np.array([scenario.issues[i].track == "separate" for i in issues]),
-        first=np.array([i in set(neg.first) for i in issues]), status_quo=sq,
-        sides=sides, momentum=momentum, drift=drift, volatility=volatility, war_cost=war_cost,
-        momentum_effect=momentum_effect, rearm_fear=rearm_fear, pressures=pressures,
-        events=events, protocol=neg.protocol, max_rounds=int(neg.max_rounds), agenda=neg.agenda,
+        first=np.array([i in set(neg.first) for i in issues]),
+        status_quo=sq,
+        sides=sides,
+        momentum=momentum,
+        drift=drift,
+        volatility=volatility,
+        war_cost=war_cost,
+        momentum_effect=momentum_effect,
+        rearm_fear=rearm_fear,
+        pressures=pressures,
+        events=events,
+        protocol=neg.protocol,
+        max_rounds=int(neg.max_rounds),
+        agenda=neg.agenda,
         noise_sd=val("negotiation.acceptance_noise", neg.acceptance_noise),
         delegation_margin=val("negotiation.delegation_margin", neg.delegation_margin),
         walkout_threshold=val("negotiation.walkout.threshold", neg.walkout.threshold),
@@ -269,7 +306,8 @@ def compile_params(scenario, samples: dict[str, np.ndarray], runs: int) -> Param
         monitors=val("outcomes.durability.monitors", dur.monitors),
         guarantees=val("outcomes.durability.guarantees", dur.guarantees),
         imposed=val("outcomes.durability.imposed", dur.imposed),
-        monitors_issue=issue_index(dur.monitors_issue), monitors_below=float(dur.monitors_below),
+        monitors_issue=issue_index(dur.monitors_issue),
+        monitors_below=float(dur.monitors_below),
         guarantees_issue=issue_index(dur.guarantees_issue),
         guarantees_below=float(dur.guarantees_below),
         eu_options=dict(neg.expected_utility.model_dump()) if neg.expected_utility else {},

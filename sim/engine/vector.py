@@ -18,8 +18,10 @@ from sim.engine.state import State
 
 @dataclass
 class Trace:
-    """Per-round record of a batch: positions (R, T+1, A, I), text (R, T+1, I), momentum,
-    settled (R, T+1, I); round 0 is the opening."""
+    """Per-round record of a batch; round 0 is the opening.
+
+    Shapes: positions (R, T+1, A, I), text (R, T+1, I), momentum (R, T+1), settled (R, T+1, I).
+    """
 
     positions: np.ndarray
     text: np.ndarray
@@ -30,8 +32,12 @@ class Trace:
     def empty(cls, p: Params) -> Trace:
         """An all-NaN trace sized for ``p``."""
         R, T, A, n_i = p.runs, p.max_rounds, p.n_actors, p.n_issues
-        return cls(np.full((R, T + 1, A, n_i), np.nan), np.full((R, T + 1, n_i), np.nan),
-                   np.full((R, T + 1), np.nan), np.zeros((R, T + 1, n_i), bool))
+        return cls(
+            np.full((R, T + 1, A, n_i), np.nan),
+            np.full((R, T + 1, n_i), np.nan),
+            np.full((R, T + 1), np.nan),
+            np.zeros((R, T + 1, n_i), bool),
+        )
 
     def record(self, st: State, t: int, live: np.ndarray) -> None:
         """Store round ``t`` for the replications in ``live``."""
@@ -57,8 +63,7 @@ def play_round(p: Params, st: State, t: int, dr: Draws) -> None:
     targets = st.targets(p)
     for a in p.party_idx:
         phases.party_concede(p, st, a, contexts[a], targets)
-    walked = np.stack([phases.party_walks_out(p, st, a, text, t, dr) for a in p.party_idx],
-                      axis=1)
+    walked = np.stack([phases.party_walks_out(p, st, a, text, t, dr) for a in p.party_idx], axis=1)
     phases.close_round(p, st, t, walked)
 
 

@@ -11,5 +11,5 @@
 PROTOCOLS = {
     "mediated": "a mediator tables one text a round; parties accept, concede or walk out",
     "alternating": "the parties alternate offers of their own terms; same strategies and rules",
-    "expected_utility": "Bueno de Mesquita / Scholz et al. (2011) expected utility model, per issue",
+    "expected_utility": "Bueno de Mesquita / Scholz et al. (2011) model, per issue",
 }

@@ -75,12 +75,15 @@ def _two_party_nash(lo, hi, ideal, weights, reservation, fixed, free):
     g1 = u1_vertex[..., :-1] - reservation[..., 0, None]  # surplus at the start of each segment
     g2 = u2_vertex[..., :-1] - reservation[..., 1, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        t_nash = np.where(
-            (c1s > 0) & (c2s > 0), (c2s * g1 - c1s * g2) / (2.0 * c1s * c2s), 0.0
-        )
+        t_nash = np.where((c1s > 0) & (c2s > 0), (c2s * g1 - c1s * g2) / (2.0 * c1s * c2s), 0.0)
         t_equal = np.where(c1s + c2s > 0, (g1 - g2) / (c1s + c2s), 0.0)
     candidates = np.stack(
-        [np.zeros_like(t_nash), np.ones_like(t_nash), np.clip(t_nash, 0, 1), np.clip(t_equal, 0, 1)],
+        [
+            np.zeros_like(t_nash),
+            np.ones_like(t_nash),
+            np.clip(t_nash, 0, 1),
+            np.clip(t_equal, 0, 1),
+        ],
         axis=-1,
     )  # (..., I, 4): segment, candidate
     s1 = g1[..., None] - candidates * c1s[..., None]
@@ -98,7 +101,9 @@ def _two_party_nash(lo, hi, ideal, weights, reservation, fixed, free):
     )[..., 0]
     # theta per sorted position: 1 before the segment, cand on it, 0 after.
     pos = np.arange(order.shape[-1])
-    theta_sorted = np.where(pos < seg[..., None], 1.0, np.where(pos == seg[..., None], cand[..., None], 0.0))
+    theta_sorted = np.where(
+        pos < seg[..., None], 1.0, np.where(pos == seg[..., None], cand[..., None], 0.0)
+    )
     theta = np.empty_like(theta_sorted)
     np.put_along_axis(theta, order, theta_sorted, axis=-1)
     return np.where(free, e1 + theta * (e2 - e1), fixed)

@@ -1,0 +1,153 @@
+"""Checks that relate one part of a scenario to another.
+
+Each check returns ``(key path, message)`` pairs so that the loader can point at the line of
+the offending key. They run after every part has passed its own validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sim.scenario.errors import did_you_mean, one_of
+
+if TYPE_CHECKING:
+    from sim.scenario.models import Scenario
+
+Problem = tuple[tuple[str, ...], str]
+
+RUNTIME_SETTABLE: tuple[str, ...] = (
+    "actors.<id>.delegation.authority",
+    "actors.<id>.engagement",
+    "actors.<id>.capability",
+    "actors.<id>.reservation",
+    "actors.<id>.leverage.<party>",
+    "battlefield.momentum_effect",
+    "battlefield.rearm_fear",
+    "battlefield.war_cost.<party>",
+)
+"""Key paths an event may ``set`` while a replication runs (all take values in [0, 1])."""
+
+_SETTABLE = [
+    re.compile(
+        "^" + re.escape(p).replace("<id>", "(?P<id>[^.]+)").replace("<party>", "(?P<party>[^.]+)")
+        + "$")
+    for p in RUNTIME_SETTABLE
+]
+
+
+def consistency_problems(scn: Scenario) -> list[Problem]:
+    """All cross-reference problems of ``scn`` (empty when it is consistent)."""
+    return [
+        *_issue_problems(scn),
+        *_actor_problems(scn),
+        *_battlefield_problems(scn),
+        *_pressure_problems(scn),
+        *_event_problems(scn),
+        *_reference_problems(scn),
+    ]
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
+
+
+def _party(scn: Scenario, name: str) -> str | None:
+    """Message if ``name`` is not a party of ``scn``, else None."""
+    if name not in scn.actors:
+        return _unknown("actor", name, scn.actor_ids) + f" (parties: {', '.join(scn.parties)})"
+    if scn.actors[name].role != "party":
+        return f"'{name}' is a {scn.actors[name].role}, not a party (parties: " \
+            f"{', '.join(scn.parties)})"
+    return None
+
+
+def _issue_problems(scn: Scenario) -> Iterator[Problem]:
+    deciding = [i for i, issue in scn.issues.items() if issue.decides_ceasefire]
+    if not deciding:
+        yield ("issues",), "exactly one issue needs 'decides_ceasefire: true'; none has it"
+    for extra in deciding[1:]:
+        yield (("issues", extra, "decides_ceasefire"),
+               f"only one issue may decide the ceasefire; '{deciding[0]}' already does")
+
+
+def _actor_problems(scn: Scenario) -> Iterator[Problem]:
+    issues = scn.issue_ids
+    if len(scn.parties) < 2:
+        yield ("actors",), f"at least two actors need role 'party' (found {len(scn.parties)})"
+    for a, actor in scn.actors.items():
+        for field in ("position", "salience", "ideal"):
+            values = getattr(actor, field)
+            if values is None:
+                continue
+            for key in values:
+                if key not in scn.issues:
+                    yield ("actors", a, field, key), _unknown("issue", key, issues)
+            missing = [i for i in issues if i not in values]
+            if missing and field != "ideal":
+                yield (("actors", a, field),
+                       f"missing issue {one_of(missing)}: every issue needs a value")
+        for target in actor.leverage:
+            if (msg := _party(scn, target)) is not None:
+                yield ("actors", a, "leverage", target), f"leverage target: {msg}"
+
+
+def _battlefield_problems(scn: Scenario) -> Iterator[Problem]:
+    bf = scn.battlefield
+    if bf is None:
+        return
+    for k, side in enumerate(bf.sides):
+        if (msg := _party(scn, side)) is not None:
+            yield ("battlefield", "sides", str(k)), msg
+    if bf.sides[0] == bf.sides[1]:
+        yield ("battlefield", "sides"), "the two sides must be different parties"
+    for party in bf.war_cost:
+        if (msg := _party(scn, party)) is not None:
+            yield ("battlefield", "war_cost", party), msg
+
+
+def _pressure_problems(scn: Scenario) -> Iterator[Problem]:
+    for name, pressure in scn.pressure.items():
+        if pressure.by not in scn.actors:
+            yield ("pressure", name, "by"), _unknown("actor", pressure.by, scn.actor_ids)
+        if (msg := _party(scn, pressure.on)) is not None:
+            yield ("pressure", name, "on"), msg
+
+
+def _event_problems(scn: Scenario) -> Iterator[Problem]:
+    for name, event in scn.events.items():
+        for path, value in event.set.items():
+            loc = ("events", name, "set", path)
+            msg = _settable_problem(scn, path)
+            if msg is None and not 0 <= value <= 1:
+                msg = f"expected a value from 0 to 1, got {value!r}"
+            if msg is not None:
+                yield loc, msg
+
+
+def _settable_problem(scn: Scenario, path: str) -> str | None:
+    match = next((m for rx in _SETTABLE if (m := rx.match(path))), None)
+    if match is None:
+        return (f"'{path}' cannot be changed by an event; settable paths are: "
+                + ", ".join(RUNTIME_SETTABLE))
+    groups = match.groupdict()
+    if "id" in groups and groups["id"] not in scn.actors:
+        return _unknown("actor", groups["id"], scn.actor_ids)
+    if "party" in groups and (msg := _party(scn, groups["party"])) is not None:
+        return msg
+    if path.startswith("battlefield.") and scn.battlefield is None:
+        return "the scenario has no battlefield"
+    return None
+
+
+def _reference_problems(scn: Scenario) -> Iterator[Problem]:
+    issues = scn.issue_ids
+    for k, issue in enumerate(scn.negotiation.first):
+        if issue not in scn.issues:
+            yield ("negotiation", "first", str(k)), _unknown("issue", issue, issues)
+    durability = scn.outcomes.durability
+    for field in ("monitors_issue", "guarantees_issue"):
+        issue = getattr(durability, field)
+        if issue is not None and issue not in scn.issues:
+            yield ("outcomes", "durability", field), _unknown("issue", issue, issues)

@@ -1,0 +1,181 @@
+"""Load a scenario file: read YAML, resolve ``extends``, apply ``--set``, validate.
+
+Every problem becomes a :class:`~sim.scenario.errors.ScenarioError` whose message names the
+file, line and column, the key path and what was expected; several problems are reported
+together, numbered.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.scenario.errors import Origin, ScenarioError, SourceMap, show
+from sim.scenario.models import Scenario
+from sim.scenario.paths import PathProblem, default_blocks, resolve
+from sim.scenario.translate import problems_from
+from sim.scenario.yamlio import Marks, deep_merge, parse_value, read_yaml
+
+SCHEMA_VERSION = 1
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
+    """Load, resolve and validate a scenario file.
+
+    Args:
+        path: The scenario YAML file.
+        overrides: ``KEY=VALUE`` strings (``--set``), applied in order after ``extends`` is
+            resolved; each VALUE is parsed as YAML and KEY must be a path the schema allows.
+
+    Returns:
+        The validated scenario, with ``extends`` resolved away (``scn.extends`` is None).
+
+    Raises:
+        ScenarioError: Anything wrong with the file, its bases or the overrides.
+    """
+    shown = os.fspath(path)
+    data, marks = _read_document(Path(shown), shown, [])
+    sources = SourceMap(marks.get((), Origin(shown, 1, 1)), marks)
+    data = apply_overrides(data, sources, overrides)
+    _check_version(data, sources)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, sources, data), shown) from None
+    except RecursionError:
+        raise ScenarioError(f"{shown}: the document is nested too deeply", shown) from None
+
+
+def validate_file(path: str | os.PathLike[str]) -> list[str]:
+    """All problems of a scenario file, one message each; empty when it is valid."""
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        return exc.problems
+    return []
+
+
+def shipped_scenarios() -> list[Path]:
+    """The scenarios shipped in the repository's ``scenarios/`` folder ([] when absent)."""
+    folder = Path(__file__).resolve().parents[2] / "scenarios"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _read_document(path: Path, shown: str, chain: list[tuple[Path, str]]) -> tuple[dict, Marks]:
+    """Read ``path`` and, recursively, the bases it extends; return merged data and marks."""
+    data, marks = read_yaml(path, shown)
+    if data is None:
+        raise ScenarioError(
+            f"{shown}: the file is empty; a scenario starts with 'schema: 1'", shown)
+    if not isinstance(data, dict):
+        where = marks.get((), Origin(shown, 1, 1))
+        raise ScenarioError(
+            f"{where}: the top level must be a mapping (schema: 1, name: ..., issues: ..., "
+            f"actors: ...), found {show(data)}", shown)
+    data = dict(data)
+    if "extends" not in data:
+        return data, marks
+    ext = data.pop("extends")
+    origin = marks.get(("extends",), Origin(shown))
+    marks = {p: o for p, o in marks.items() if p[:1] != ("extends",)}
+    if ext is None:
+        return data, marks
+    if not isinstance(ext, str) or not ext.strip():
+        raise ScenarioError(
+            f"{origin}: extends: expected the path of a base scenario file, got {show(ext)}", shown)
+    base = path.parent / ext
+    base_shown = os.path.normpath(os.path.join(os.path.dirname(shown), ext))
+    here = [*chain, (path.resolve(), shown)]
+    if base.resolve() in [real for real, _ in here]:
+        names = " -> ".join([name for _, name in here] + [base_shown])
+        raise ScenarioError(f"{origin}: extends: cycle of base scenarios: {names}", shown)
+    if not base.is_file():
+        what = "is not a file" if base.exists() else "not found"
+        raise ScenarioError(f"{origin}: extends: base scenario {base_shown} {what}", shown)
+    base_data, base_marks = _read_document(base, base_shown, here)
+    base_marks.pop((), None)
+    return deep_merge(base_data, data, base_marks, marks)
+
+
+def apply_overrides(data: dict, sources: SourceMap, overrides: Iterable[str]) -> dict:
+    """Apply ``--set KEY=VALUE`` overrides to ``data`` in order, recording their origin.
+
+    Raises:
+        ScenarioError: Listing every override whose key path or value is wrong.
+    """
+    problems = []
+    for text in overrides:
+        origin = Origin(sources.root.file, override=text)
+        try:
+            keys, value = _parse_override(text, data)
+        except PathProblem as exc:
+            problems.append(f"{origin}: {exc}")
+            continue
+        _set_in(data, keys, value, default_blocks([str(k) for k in keys], data))
+        path = tuple(str(k) for k in keys)
+        sources.marks = {p: o for p, o in sources.marks.items() if p[:len(path)] != path}
+        for sub in _subpaths(value, path):
+            sources.marks[sub] = origin
+        for n in range(1, len(path)):
+            sources.marks.setdefault(path[:n], origin)
+    if problems:
+        raise ScenarioError(problems, sources.root.file)
+    return data
+
+
+def _parse_override(text: str, data: dict) -> tuple[list[Any], Any]:
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise PathProblem("expected KEY=VALUE, e.g. battlefield.momentum=0.3")
+    parts = key.split(".")
+    if "" in parts:
+        raise PathProblem(f"{key}: not a key path (it has an empty part)")
+    if parts[0] == "extends":
+        raise PathProblem("extends: cannot be set with --set (it is resolved before overrides)")
+    try:
+        value = parse_value(raw)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PathProblem(f"{key}: cannot read the value {raw!r} as YAML: {problem}") from None
+    try:
+        keys, _, _ = resolve(parts, data)
+    except PathProblem as exc:
+        raise PathProblem(f"{key}: {exc}") from None
+    return keys, value
+
+
+def _set_in(data: dict, keys: list[Any], value: Any, blocks: list[dict | None]) -> None:
+    node: Any = data
+    for key, following, block in zip(keys[:-1], keys[1:], blocks, strict=False):
+        child = node[key] if isinstance(node, list) else node.get(key)
+        fits = isinstance(child, list) if isinstance(following, int) else isinstance(child, dict)
+        if not fits:
+            child = dict(block or {})
+            node[key] = child
+        node = child
+    node[keys[-1]] = value
+
+
+def _subpaths(value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _subpaths(v, (*path, str(k)))
+    elif isinstance(value, list):
+        for k, v in enumerate(value):
+            out += _subpaths(v, (*path, str(k)))
+    return out
+
+
+def _check_version(data: dict, sources: SourceMap) -> None:
+    version = data.get("schema", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise ScenarioError(sources.problem(
+            ("schema",), f"unsupported schema version {show(version)}; this version of "
+            f"ceasefire-sim reads 'schema: {SCHEMA_VERSION}'"), sources.root.file)

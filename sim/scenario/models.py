@@ -1,0 +1,300 @@
+"""The scenario as typed, validated objects (schema 1).
+
+Every model forbids unknown keys. Fields typed ``Number(lo, hi)`` take a float in ``[lo, hi]``
+or a distribution (:mod:`sim.scenario.numbers`); fixed numbers are plain floats on the model,
+uncertain ones are distribution objects. Checks that relate one part of the scenario to another
+(an actor's salience names every issue, leverage targets are parties, …) run once the parts are
+valid, in :mod:`sim.scenario.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from sim.scenario.checks import consistency_problems
+from sim.scenario.numbers import STRICT, Number
+from sim.scenario.strategy import Strategy
+
+_IDENT = re.compile(r"[a-z][a-z0-9_]*")
+_SLUG = re.compile(r"[a-z0-9_-]+")
+
+
+def _ident(value: str) -> str:
+    if not _IDENT.fullmatch(value):
+        raise PydanticCustomError(
+            "ident", "'{value}' is not a valid id: use lower-case letters, digits and '_', "
+            "starting with a letter", {"value": value})
+    return value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "slug", "'{value}' is not a valid name: use lower-case letters, digits, '-' and '_'",
+            {"value": value})
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_ident)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Score = Annotated[float, Ge(0), Le(100)]
+
+
+@dataclass(frozen=True)
+class DottedKeys:
+    """Marks a mapping whose keys are whole dotted key paths (``--set`` keeps the dots)."""
+
+
+class _Model(BaseModel):
+    model_config = STRICT
+
+
+class Issue(_Model):
+    """One negotiated issue on a 0–100 axis."""
+
+    label: str = Field(description="Human-readable name of the issue.")
+    anchors: dict[Score, str] = Field(
+        default_factory=dict, description="What points of the 0-100 axis mean, for plots.")
+    decides_ceasefire: bool = Field(
+        default=False, description="Agreement at or below the threshold is a general ceasefire.")
+    ceasefire_threshold: Score = Field(
+        default=35.0, description="Highest settled value on this issue that counts as a ceasefire.")
+    track: Literal["main", "separate"] = Field(
+        default="main", description="'separate' issues may be settled on their own.")
+    status_quo: Score | None = Field(
+        default=None, description="Value that holds on this issue while nothing is agreed.")
+    status_quo: Score | None = Field(
+        default=None,
+        description="Value that holds on this issue while nothing is agreed (e.g. 100 = swaps "
+        "suspended); a separate-track text is accepted when it beats it.")
+
+
+class Delegation(_Model):
+    """Who speaks for the actor at the table."""
+
+    authority: Number(0, 1) = Field(
+        default=1.0, description="1 = the leader is present; below 1 = a mandate-bound delegation.")
+
+
+class MediatorSpec(_Model):
+    """How a mediator builds its single negotiating text."""
+
+    method: Literal["nash", "weighted_mean", "midpoint"] = Field(
+        default="nash", description="Rule for the mediator's proposal.")
+
+
+class Actor(_Model):
+    """A party, mediator or third party with positions and saliences on every issue."""
+
+    name: str = Field(description="Display name.")
+    role: Literal["party", "mediator", "third_party"] = Field(
+        description="party (must sign) | mediator | third_party.")
+    capability: Number(0, 1) = Field(default=0.5, description="Relative power or clout, 0-1.")
+    position: dict[Ident, Number(0, 100)] = Field(
+        description="Opening (stated) position per issue, 0-100.")
+    ideal: dict[Ident, Number(0, 100)] | None = Field(
+        default=None, description="Ideal point per issue; issues left out use the position.")
+    salience: dict[Ident, Number(0, 1)] = Field(description="How much each issue matters, 0-1.")
+    reservation: Number(0, 1) = Field(
+        default=0.3, description="Utility of no deal (BATNA) at round 0, 0-1.")
+    risk: Number(0.25, 4) = Field(
+        default=1.0, description="Exponent on distance in the utility; 1 = risk neutral.")
+    strategy: Strategy = Field(
+        default_factory=lambda: Strategy(name="boulware"),
+        description="Concession strategy from the registry, with its parameters.")
+    delegation: Delegation = Field(
+        default_factory=Delegation, description="Mandate of the actor's negotiators.")
+    mediator: MediatorSpec | None = Field(
+        default=None, description="Mediator settings (mediators only; default method nash).")
+    engagement: Number(0, 1) = Field(default=1.0, description="How much the actor acts, 0-1.")
+    leverage: dict[Ident, Number(0, 1)] = Field(
+        default_factory=dict, description="Pull on each party's position toward this actor's.")
+
+    @model_validator(mode="after")
+    def _mediator_settings(self) -> Actor:
+        if self.role == "mediator" and self.mediator is None:
+            self.mediator = MediatorSpec()
+        elif self.role != "mediator" and self.mediator is not None:
+            raise PydanticCustomError(
+                "mediator_settings", "only an actor with role 'mediator' takes 'mediator' "
+                "settings (role is '{role}')", {"role": self.role})
+        return self
+
+
+class Battlefield(_Model):
+    """The war going on while the talks run."""
+
+    sides: list[Ident] = Field(
+        min_length=2, max_length=2, description="The two fighting parties; momentum > 0 favours "
+        "the first.")
+    momentum: Number(-1, 1) = Field(default=0.0, description="Starting momentum, -1..1.")
+    drift: Number(-1, 1) = Field(default=0.0, description="Mean change of momentum per round.")
+    volatility: Number(0, 1) = Field(default=0.05, description="Sd of momentum change per round.")
+    war_cost: dict[Ident, Number(0, 1)] = Field(
+        default_factory=dict, description="Utility each party loses per round of fighting.")
+    momentum_effect: Number(0, 1) = Field(
+        default=0.02, description="Reservation gained by the side momentum favours, per |m|.")
+    rearm_fear: Number(0, 1) = Field(
+        default=0.0, description="Favoured side's perceived cost of a pause that lets the other "
+        "rearm.")
+
+
+class When(_Model):
+    """Condition of a pressure measure: exactly one of the two keys."""
+
+    no_agreement_by_round: int | None = Field(
+        default=None, ge=1, description="Fires if nothing is agreed by this round.")
+    round: int | None = Field(default=None, ge=1, description="Fires at this round.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> When:
+        if (self.no_agreement_by_round is None) == (self.round is None):
+            raise PydanticCustomError(
+                "when", "give exactly one of 'no_agreement_by_round' or 'round'")
+        return self
+
+
+class Pressure(_Model):
+    """A conditional measure by one actor on a party."""
+
+    by: Ident = Field(description="Actor applying the measure.")
+    on: Ident = Field(description="Party it is applied to.")
+    when: When = Field(description="When it fires.")
+    war_cost: Number(0, 1) = Field(default=0.0, description="Added to the target's war cost.")
+    leverage: Number(0, 1) = Field(default=0.0, description="Added to the actor's leverage.")
+    description: str = Field(default="", description="What the measure stands for.")
+
+
+class Event(_Model):
+    """A scheduled or chance event that changes runtime-settable values."""
+
+    round: int = Field(ge=1, description="Round at which the event may happen.")
+    probability: Number(0, 1) = Field(default=1.0, description="Chance that it happens.")
+    description: str = Field(default="", description="What the event stands for.")
+    set: Annotated[dict[str, float], DottedKeys()] = Field(
+        default_factory=dict, description="Key path -> new value (runtime-settable paths only).")
+
+
+class Walkout(_Model):
+    """When a party leaves the table."""
+
+    threshold: Number(0, 1) = Field(
+        default=0.15, description="Reservation minus best expectation that triggers walkout risk.")
+    hazard: Number(0, 1) = Field(default=0.2, description="Walkout probability per round.")
+
+
+class ExpectedUtility(_Model):
+    """Options of the expected-utility protocol (Scholz et al. 2011)."""
+
+    probability: Literal["scholz_global", "pairwise"] = Field(
+        default="scholz_global", description="How the probability of winning is computed.")
+    offer_selection: Literal["min_kappa", "min_move"] = Field(
+        default="min_kappa", description="Which received offer an actor accepts.")
+    capitulation: bool = Field(default=False, description="Allow capitulation moves.")
+    forecast: Literal["median", "mean"] = Field(
+        default="median", description="Forecast read off the positions.")
+    agreement_gap: float = Field(
+        default=10.0, ge=0, le=100,
+        description="An issue counts as settled when the parties end within this many points.")
+
+
+class Negotiation(_Model):
+    """How the rounds run."""
+
+    protocol: Literal["mediated", "alternating", "expected_utility"] = Field(
+        default="mediated", description="Negotiation protocol.")
+    max_rounds: int = Field(default=20, ge=1, le=500, description="Rounds before stalemate.")
+    agenda: Literal["issue_by_issue", "package"] = Field(
+        default="issue_by_issue", description="Accept per issue or the whole text.")
+    first: list[Ident] = Field(
+        default_factory=list, description="Issues negotiated alone first; the rest join later.")
+    acceptance_noise: Number(0, 1) = Field(
+        default=0.02, description="Sd of the noise on each acceptance decision.")
+    delegation_margin: Number(0, 1) = Field(
+        default=0.05, description="Extra margin a delegation with authority < 1 needs.")
+    walkout: Walkout = Field(default_factory=Walkout, description="Walkout rule.")
+    expected_utility: ExpectedUtility = Field(
+        default_factory=ExpectedUtility, description="Options of the expected_utility protocol.")
+
+
+class Durability(_Model):
+    """Whether an agreed ceasefire holds (Fortna's hazard multipliers)."""
+
+    days: int = Field(default=90, ge=1, le=3650, description="Horizon the ceasefire must survive.")
+    monthly_hazard: Number(0, 1) = Field(default=0.30, description="Base monthly hazard.")
+    monitors: Number(0, 5) = Field(default=0.45, description="Hazard multiplier with monitors.")
+    guarantees: Number(0, 5) = Field(
+        default=0.6, description="Hazard multiplier with third-party guarantees.")
+    imposed: Number(0, 5) = Field(
+        default=1.8, description="Hazard multiplier for a dictated (imposed) peace.")
+    monitors_issue: str | None = Field(
+        default=None, description="Issue whose settled value decides whether monitors deploy.")
+    monitors_below: Score = Field(
+        default=50.0, description="Monitors deploy when that issue settles below this value.")
+    guarantees_issue: str | None = Field(
+        default=None, description="Issue whose settled value decides whether guarantees apply.")
+    guarantees_below: Score = Field(
+        default=50.0, description="Guarantees apply when that issue settles below this value.")
+
+
+class Outcomes(_Model):
+    """How a replication's result is classified."""
+
+    dictated_peace_margin: Number(0, 1) = Field(
+        default=0.25, description="Utility margin beyond which terms count as a dictated peace.")
+    durability: Durability = Field(default_factory=Durability, description="Ceasefire durability.")
+
+
+class Scenario(_Model):
+    """A ceasefire negotiation scenario (schema 1)."""
+
+    schema_version: Literal[1] = Field(alias="schema", description="Scenario format version.")
+    name: Slug = Field(description="Short name, used for result folders.")
+    title: str = Field(default="", description="One-line title.")
+    extends: str | None = Field(
+        default=None, description="Path of a base scenario to deep-merge (resolved on load).")
+    seed: int = Field(default=0, ge=0, description="Master seed.")
+    runs: int = Field(default=1000, ge=1, description="Number of replications.")
+    issues: dict[Ident, Issue] = Field(min_length=1, description="Issues, in agenda order.")
+    actors: dict[Ident, Actor] = Field(description="Actors, in order.")
+    battlefield: Battlefield | None = Field(default=None, description="The war alongside talks.")
+    pressure: dict[Ident, Pressure] = Field(
+        default_factory=dict, description="Conditional measures by name.")
+    events: dict[Ident, Event] = Field(default_factory=dict, description="Events by name.")
+    negotiation: Negotiation = Field(default_factory=Negotiation, description="Rounds and rules.")
+    outcomes: Outcomes = Field(default_factory=Outcomes, description="Outcome classification.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        problems = consistency_problems(self)
+        if problems:
+            summary = "; ".join(".".join(loc) + ": " + text for loc, text in problems)
+            raise PydanticCustomError(
+                "scenario_consistency", "{summary}", {"summary": summary, "problems": problems})
+        return self
+
+    @property
+    def issue_ids(self) -> list[str]:
+        """Issue ids in scenario order."""
+        return list(self.issues)
+
+    @property
+    def actor_ids(self) -> list[str]:
+        """Actor ids in scenario order."""
+        return list(self.actors)
+
+    @property
+    def parties(self) -> list[str]:
+        """Ids of the actors with role ``party``, in scenario order."""
+        return [a for a, actor in self.actors.items() if actor.role == "party"]
+
+    @property
+    def ceasefire_issue(self) -> str:
+        """Id of the issue whose settlement decides the ceasefire."""
+        return next(i for i, issue in self.issues.items() if issue.decides_ceasefire)

@@ -1,0 +1,188 @@
+"""Numbers that may be uncertain: a fixed float or a distribution sampled once per replication.
+
+A scenario field typed ``Number(lo, hi)`` accepts either a plain number inside ``[lo, hi]``
+(anything outside is a validation error) or a distribution mapping such as
+``{dist: normal, mean: 0.3, sd: 0.2}``. A distribution may put mass outside the field's range;
+each draw is clipped into ``[lo, hi]`` (see :mod:`sim.scenario.uncertain`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from annotated_types import Ge, Le
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
+
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+NUMBER_TAG = "<number>"
+DIST_TAG = "<dist>"
+
+
+class _Dist(BaseModel):
+    """Common base of the distributions."""
+
+    model_config = STRICT
+
+    def draw(self, rng: np.random.Generator) -> float:  # pragma: no cover - overridden
+        """One unclipped draw from ``rng``."""
+        raise NotImplementedError
+
+
+class Normal(_Dist):
+    """Normal distribution ``{dist: normal, mean, sd}``."""
+
+    dist: Literal["normal"] = Field(description="Distribution kind.")
+    mean: float = Field(description="Mean.")
+    sd: float = Field(ge=0, description="Standard deviation (>= 0).")
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One draw with ``rng.normal``."""
+        return float(rng.normal(self.mean, self.sd))
+
+
+class Uniform(_Dist):
+    """Uniform distribution ``{dist: uniform, low, high}``."""
+
+    dist: Literal["uniform"] = Field(description="Distribution kind.")
+    low: float = Field(description="Lower bound.")
+    high: float = Field(description="Upper bound (>= low).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise PydanticCustomError(
+                "dist_params", "needs low <= high (got low {low}, high {high})",
+                {"low": self.low, "high": self.high})
+        return self
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One draw with ``rng.uniform`` (a degenerate low == high gives low)."""
+        if self.low == self.high:
+            rng.random()  # keep the stream where a real draw would leave it
+            return float(self.low)
+        return float(rng.uniform(self.low, self.high))
+
+
+class Triangular(_Dist):
+    """Triangular distribution ``{dist: triangular, low, mode, high}``."""
+
+    dist: Literal["triangular"] = Field(description="Distribution kind.")
+    low: float = Field(description="Lower bound.")
+    mode: float = Field(description="Most likely value (low <= mode <= high).")
+    high: float = Field(description="Upper bound.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise PydanticCustomError(
+                "dist_params", "needs low <= mode <= high (got {low}, {mode}, {high})",
+                {"low": self.low, "mode": self.mode, "high": self.high})
+        return self
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One draw with ``rng.triangular`` (a degenerate low == high gives low)."""
+        if self.low == self.high:
+            rng.random()  # keep the stream where a real draw would leave it
+            return float(self.low)
+        return float(rng.triangular(self.low, self.mode, self.high))
+
+
+class Beta(_Dist):
+    """Beta distribution ``{dist: beta, a, b}`` on [0, 1], used as drawn (then clipped)."""
+
+    dist: Literal["beta"] = Field(description="Distribution kind.")
+    a: float = Field(gt=0, description="First shape parameter (> 0).")
+    b: float = Field(gt=0, description="Second shape parameter (> 0).")
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One draw with ``rng.beta``, a value in [0, 1]."""
+        return float(rng.beta(self.a, self.b))
+
+
+class Choice(_Dist):
+    """Discrete choice ``{dist: choice, values: [...], p: [...]}`` (p optional, sums to 1)."""
+
+    dist: Literal["choice"] = Field(description="Distribution kind.")
+    values: list[float] = Field(min_length=1, description="The possible values.")
+    p: list[Annotated[float, Ge(0)]] | None = Field(
+        default=None, description="Probability of each value (sums to 1); equal when omitted.")
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.p is None:
+            return self
+        if len(self.p) != len(self.values):
+            raise PydanticCustomError(
+                "dist_params", "p has {np} entries but values has {nv}; they must match",
+                {"np": len(self.p), "nv": len(self.values)})
+        if not math.isclose(sum(self.p), 1.0, abs_tol=1e-6):
+            raise PydanticCustomError(
+                "dist_params", "p must sum to 1 (it sums to {total})",
+                {"total": round(sum(self.p), 9)})
+        return self
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One draw with ``rng.choice`` using the weights ``p``."""
+        p = None if self.p is None else np.asarray(self.p) / sum(self.p)
+        return float(rng.choice(np.asarray(self.values, dtype=float), p=p))
+
+
+DIST_CLASSES: dict[str, type[_Dist]] = {
+    "normal": Normal, "uniform": Uniform, "triangular": Triangular, "beta": Beta, "choice": Choice,
+}
+
+
+def _dist_tag(value: Any) -> str | None:
+    kind = value.get("dist") if isinstance(value, dict) else getattr(value, "dist", None)
+    return None if kind is None else f"<{kind}>"
+
+
+Distribution = Annotated[
+    Union[  # noqa: UP007 - tagged members need the Union spelling
+        Annotated[Normal, Tag("<normal>")],
+        Annotated[Uniform, Tag("<uniform>")],
+        Annotated[Triangular, Tag("<triangular>")],
+        Annotated[Beta, Tag("<beta>")],
+        Annotated[Choice, Tag("<choice>")],
+    ],
+    Discriminator(_dist_tag),
+]
+"""Any of the distributions, chosen by its ``dist`` key."""
+
+DistributionT = Normal | Uniform | Triangular | Beta | Choice
+LOC_TAGS = frozenset({NUMBER_TAG, DIST_TAG} | {f"<{name}>" for name in DIST_CLASSES})
+"""Markers pydantic puts into error locations for these unions; not part of any key path."""
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    """Valid range ``[lo, hi]`` of a Number field (metadata on its annotation)."""
+
+    lo: float
+    hi: float
+
+
+def _number_tag(value: Any) -> str:
+    return DIST_TAG if isinstance(value, dict | _Dist) else NUMBER_TAG
+
+
+def Number(lo: float, hi: float) -> Any:  # noqa: N802 - reads as a type in annotations
+    """Type of a field holding a float in ``[lo, hi]`` or a distribution."""
+    return Annotated[
+        Union[  # noqa: UP007
+            Annotated[float, Ge(lo), Le(hi), Tag(NUMBER_TAG)],
+            Annotated[Distribution, Tag(DIST_TAG)],
+        ],
+        Discriminator(_number_tag),
+        NumberRange(float(lo), float(hi)),
+    ]
+
+
+def is_distribution(value: object) -> bool:
+    """True for a distribution object (an uncertain number)."""
+    return isinstance(value, _Dist)

@@ -1,0 +1,72 @@
+"""The uncertain inputs of a scenario: every Number given as a distribution.
+
+Each replication draws one value per uncertain input from its own random stream and records
+it in its row of the run table as ``param.<key path>``.
+
+Clipping: a distribution may put mass outside its field's valid range (a normal always does).
+Every draw is clipped into ``[lo, hi]``, so values outside the range pile up at the bounds
+rather than being redrawn; choose parameters that keep most of the mass inside if that matters.
+A beta distribution draws in [0, 1] and is used as drawn (then clipped like any other).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from sim.scenario.models import Scenario
+from sim.scenario.numbers import DistributionT, is_distribution
+from sim.scenario.paths import classify, field_type
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain number of a scenario.
+
+    Attributes:
+        path: Dotted key path, e.g. ``battlefield.momentum`` or
+            ``actors.russia.salience.territory`` (ids never contain dots, so
+            ``path.split(".")`` gives the keys).
+        dist: The distribution as written in the scenario.
+        lo: Lower end of the field's valid range.
+        hi: Upper end of the field's valid range.
+    """
+
+    path: str
+    dist: DistributionT
+    lo: float
+    hi: float
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value from ``rng`` and clip it into ``[lo, hi]``.
+
+        Normal, uniform, triangular, beta and choice use ``rng.normal``, ``rng.uniform``,
+        ``rng.triangular``, ``rng.beta`` and ``rng.choice`` respectively. Only ``rng`` is used,
+        so a replication's values depend on its own stream alone.
+        """
+        return float(min(max(self.dist.draw(rng), self.lo), self.hi))
+
+
+def uncertain_inputs(scn: Scenario) -> list[UncertainInput]:
+    """Every uncertain number of ``scn``, in document order (the order of the resolved YAML)."""
+    found: list[UncertainInput] = []
+    _walk(scn, type(scn), (), found)
+    return found
+
+
+def _walk(value: Any, ann: Any, path: tuple[str, ...], found: list[UncertainInput]) -> None:
+    node = classify(ann)
+    if is_distribution(value) and node.range is not None:
+        found.append(UncertainInput(".".join(path), value, node.range.lo, node.range.hi))
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            _walk(getattr(value, name), field_type(field), (*path, field.alias or name), found)
+    elif isinstance(value, dict) and node.kind == "dict":
+        for key, item in value.items():
+            _walk(item, node.item, (*path, str(key)), found)
+    elif isinstance(value, list) and node.kind == "list":
+        for k, item in enumerate(value):
+            _walk(item, node.item, (*path, str(k)), found)

@@ -1,0 +1,177 @@
+"""Reading YAML with the position of every key, and deep-merging documents.
+
+PyYAML composes a node tree that knows where each key was written; we construct the data from
+it as ``yaml.safe_load`` would and record ``key path -> (file, line, column)`` on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.scenario.errors import Origin, Path_, ScenarioError
+
+Marks = dict[Path_, Origin]
+
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class ScenarioLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` with YAML 1.2 booleans: only true/false.
+
+    YAML 1.1 also reads ``on``, ``off``, ``yes`` and ``no`` as booleans, which would turn the
+    ``on:`` key of a pressure measure into ``True``.
+    """
+
+
+ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def parse_value(text: str) -> Any:
+    """Parse one YAML value (as for ``--set KEY=VALUE``) with the scenario loader's rules."""
+    return yaml.load(text, Loader=ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Any, Marks]:
+    """Read one YAML file: its data and the origin of each key path.
+
+    Args:
+        path: File to read.
+        shown: How to name the file in messages.
+
+    Raises:
+        ScenarioError: The file is missing, unreadable, not text or not well-formed YAML.
+    """
+    text = _read_text(path, shown)
+    try:
+        loader = ScenarioLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError(_reader_message(exc, text, shown), shown) from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        _check_nodes(node, shown)
+        data = loader.construct_document(node)
+        marks: Marks = {(): _origin(node, shown)}
+        _record(loader, node, (), shown, marks)
+        return data, marks
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError(_yaml_message(exc, shown), shown) from None
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError(_reader_message(exc, text, shown), shown) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{shown}: malformed YAML: {exc}", shown) from None
+    finally:
+        loader.dispose()
+
+
+def _read_text(path: Path, shown: str) -> str:
+    if path.is_dir():
+        raise ScenarioError(f"{shown}: is a directory, not a scenario file", shown)
+    if not path.exists():
+        raise ScenarioError(f"{shown}: file not found", shown)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{shown}: not a UTF-8 text file (byte {exc.start} cannot be decoded)", shown) from None
+    except OSError as exc:
+        text = exc.strerror or str(exc)
+        raise ScenarioError(f"{shown}: cannot read the file: {text}", shown) from None
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, shown: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
+    parts = [p for p in (exc.context, exc.problem) if p]
+    if exc.context_mark and exc.problem_mark and exc.context:
+        parts[0] += f" (line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    return f"{where}: malformed YAML: " + "; ".join(parts)
+
+
+def _reader_message(exc: yaml.reader.ReaderError, text: str, shown: str) -> str:
+    """Message for a character YAML does not allow, at its line and column."""
+    before = text[:exc.position]
+    line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    return (f"{shown}:{line}:{column}: malformed YAML: character #x{exc.character:04x} "
+            "is not allowed in YAML")
+
+
+def _fail_at(node: yaml.Node, shown: str, text: str) -> ScenarioError:
+    mark = node.start_mark
+    return ScenarioError(f"{shown}:{mark.line + 1}:{mark.column + 1}: {text}", shown)
+
+
+def _check_nodes(node: yaml.Node, shown: str, stack: tuple[int, ...] = ()) -> None:
+    """Refuse recursive aliases and duplicate keys (PyYAML would keep the last silently)."""
+    if id(node) in stack:
+        raise _fail_at(node, shown, "recursive YAML alias")
+    stack = (*stack, id(node))
+    if isinstance(node, yaml.MappingNode):
+        merging = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+        seen: dict[tuple[str, str], yaml.Node] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and not merging:
+                ident = (key.tag, key.value)
+                if ident in seen:
+                    first = seen[ident].start_mark.line + 1
+                    text = f"duplicate key '{key.value}' (first on line {first})"
+                    raise _fail_at(key, shown, text)
+                seen[ident] = key
+            _check_nodes(value, shown, stack)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_nodes(item, shown, stack)
+
+
+def _origin(node: yaml.Node, shown: str) -> Origin:
+    return Origin(shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _record(loader: ScenarioLoader, node: yaml.Node, path: Path_, shown: str,
+            marks: Marks) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(loader.construct_object(key_node, deep=True))
+            marks[(*path, key)] = _origin(key_node, shown)
+            _record(loader, value_node, (*path, key), shown, marks)
+    elif isinstance(node, yaml.SequenceNode):
+        for k, item in enumerate(node.value):
+            marks[(*path, str(k))] = _origin(item, shown)
+            _record(loader, item, (*path, str(k)), shown, marks)
+
+
+def deep_merge(base: Any, over: Any, base_marks: Marks, over_marks: Marks) -> tuple[Any, Marks]:
+    """Merge ``over`` onto ``base``: mappings merge key by key, anything else replaces.
+
+    A mapping with a ``dist`` key is a distribution and replaces the base value whole, so
+    that a base ``{dist: normal, ...}`` never mixes with a child ``{dist: uniform, ...}``.
+    Positions of replaced values are dropped so that messages point at the winning file.
+    """
+    replaced: list[Path_] = []
+    merged = _merge(base, over, (), replaced)
+    marks = {p: o for p, o in base_marks.items() if not any(p[:len(r)] == r for r in replaced)}
+    marks.update(over_marks)
+    return merged, marks
+
+
+def _merge(base: Any, over: Any, path: Path_, replaced: list[Path_]) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict) and "dist" not in over:
+        out = dict(base)
+        for key, value in over.items():
+            if key in out:
+                out[key] = _merge(out[key], value, (*path, str(key)), replaced)
+            else:
+                out[key] = value
+        return out
+    replaced.append(path)
+    return over

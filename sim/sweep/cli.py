@@ -1,0 +1,206 @@
+"""The ``sweep`` and ``compare`` commands: parse, call :mod:`sim.sweep`, print, exit status.
+
+Exit status: 0 done; 2 the input is wrong (bad sweep file, scenario, folder: one message on
+stderr, no traceback); 130 interrupted (finished sweep points are kept for ``--resume``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+SWEEP_HELP = """\
+Run the base scenario of SWEEP (a sweep YAML file) at every point of its design (grid, lhs,
+sobol or morris) with runs_per_point replications each, and write a sweep folder:
+points.parquet (one row per point: the parameter values and each output's share with its
+Wilson 95% interval), points/ (every point's replications, written as soon as the point is
+done), sensitivity.parquet (Sobol or Morris indices), sweep.yaml, manifest.json and plots/.
+
+Every point uses the sweep's seed (common random numbers): replication k of every point gets the
+same random draws, so differences between points come from the parameters, not from noise."""
+
+SWEEP_EPILOG = """\
+examples:
+  ceasefire sweep scenarios/sweeps/eu_pressure_x_momentum.yaml --jobs 2
+  ceasefire sweep scenarios/sweeps/baseline_sobol.yaml --executor dask --jobs 4
+  ceasefire sweep scenarios/sweeps/baseline_sobol.yaml --executor dask \
+      --scheduler tcp://10.0.0.5:8786
+  ceasefire sweep scenarios/sweeps/baseline_sobol.yaml \
+      --resume results/sweeps/baseline_sobol/20250516T120000Z-s7
+
+Ctrl-C stops cleanly: finished points stay in the folder; --resume DIR runs only the missing
+ones and ends with exactly the table an uninterrupted run gives."""
+
+COMPARE_HELP = """\
+Compare outcome shares side by side. Each item is a scenario file (run now, with --runs/--seed
+when given) or a result folder of `ceasefire run`. For every outcome and flag: the share with its
+Wilson 95% interval and the difference from the first item with Newcombe's 95% interval.
+Writes compare.csv and compare.png."""
+
+COMPARE_EPILOG = """\
+examples:
+  ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
+  ceasefire compare results/istanbul-2025/20250516T120000Z-s1 scenarios/istanbul_2025.yaml \
+      --runs 4000"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``sweep`` and ``compare`` subcommands to an argparse ``subparsers`` object."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = subparsers.add_parser("sweep", help="run a parameter sweep (grid, LHS, Sobol, Morris)",
+                              description=SWEEP_HELP, epilog=SWEEP_EPILOG, formatter_class=fmt)
+    p.add_argument("sweep", metavar="SWEEP", help="sweep YAML file (e.g. scenarios/sweeps/*.yaml)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a process pool of --jobs workers (default); dask: a Dask "
+                        "cluster (a local one of --jobs workers, or --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="address of a running Dask scheduler, e.g. tcp://host:8786 "
+                        "(with --executor dask; workers need ceasefire-sim installed)")
+    p.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                   help="worker processes (default 1 = in this process)")
+    p.add_argument("--resume", metavar="DIR",
+                   help="continue an interrupted sweep in DIR: run only its missing points")
+    p.add_argument("--out", metavar="DIR",
+                   help="sweep folder (default results/sweeps/<sweep name>/<UTC time>-s<seed>/)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a non-empty --out that holds an earlier sweep")
+    p.add_argument("--no-plots", action="store_true", help="skip drawing plots/")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(func=cmd_sweep)
+
+    p = subparsers.add_parser("compare", help="compare outcome shares of scenarios or results",
+                              description=COMPARE_HELP, epilog=COMPARE_EPILOG, formatter_class=fmt)
+    p.add_argument("items", nargs="+", metavar="ITEM",
+                   help="scenario files or result folders (two or more; the first is the "
+                        "reference)")
+    p.add_argument("--runs", type=_positive, metavar="N",
+                   help="replications for scenario files (default: each scenario's runs)")
+    p.add_argument("--seed", type=_non_negative, metavar="S",
+                   help="master seed for scenario files (default: each scenario's seed)")
+    p.add_argument("--out", metavar="DIR",
+                   help="folder for compare.csv and compare.png (default results/compare/<UTC "
+                        "time>/)")
+    p.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                   help="worker processes for running scenario files (default 1)")
+    p.set_defaults(func=cmd_compare)
+
+
+class _Bar:
+    """A tqdm bar on stderr when it is a terminal and not --quiet; otherwise nothing."""
+
+    def __init__(self, quiet: bool, desc: str) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.desc = desc
+        self.bar: Any = None
+
+    def __call__(self, n: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.desc, unit="run", file=sys.stderr,
+                            leave=False, smoothing=0.05)
+        self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _fail(exc: BaseException) -> int:
+    text = getattr(exc, "message", None) or str(exc)
+    print(f"error: {text}", file=sys.stderr)
+    return 2
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Handle ``ceasefire sweep``."""
+    from sim.results.errors import ResultsError
+    from sim.scenario import ScenarioError
+    from sim.sweep.errors import SweepInterrupted
+    from sim.sweep.run import run_sweep
+
+    bar = _Bar(args.quiet, "sweep")
+    argv = getattr(args, "argv", None)
+    command = "ceasefire " + " ".join(argv) if argv else None
+    t0 = time.perf_counter()
+    try:
+        folder = run_sweep(args.sweep, args.out, executor=args.executor,
+                           scheduler=args.scheduler, jobs=args.jobs, resume=args.resume,
+                           force=args.force, progress=bar, plots=not args.no_plots,
+                           command=command)
+    except (ScenarioError, ResultsError) as exc:
+        return _fail(exc)
+    except SweepInterrupted as exc:
+        bar.close()
+        print(f"interrupted: {exc.done} of {exc.total} points are finished in {exc.folder}; "
+              f"continue with: ceasefire sweep {args.sweep} --resume {exc.folder}",
+              file=sys.stderr)
+        return 130
+    finally:
+        bar.close()
+    if not args.quiet:
+        _report(folder, time.perf_counter() - t0)
+    return 0
+
+
+def _report(folder: Any, elapsed: float) -> None:
+    from sim.sweep.store import read_sweep_dir
+
+    sd = read_sweep_dir(folder)
+    m = sd.manifest
+    print(f"sweep {sd.name}: {m['points']:,} points × {m['runs_per_point']:,} runs "
+          f"({m['design']} design, seed {m['seed']}), {elapsed:.1f} s")
+    if sd.sensitivity is not None:
+        measure = "ST" if "ST" in sd.sensitivity.columns else "mu_star"
+        print(f"  most influential parameter per output ({measure}):")
+        for out, part in sd.sensitivity.groupby("output", sort=False):
+            part = part.dropna(subset=[measure])
+            if part.empty:
+                print(f"    {out:<16} (does not vary)")
+                continue
+            best = part.loc[part[measure].idxmax()]
+            print(f"    {out:<16} {best['parameter']}  ({measure} {best[measure]:.2f})")
+    print(f"results: {folder}")
+    if m.get("plots"):
+        print(f"plots:   {folder / 'plots'}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Handle ``ceasefire compare``."""
+    from sim.results.errors import ResultsError
+    from sim.scenario import ScenarioError
+    from sim.sweep.compare import compare, format_table
+
+    try:
+        table, plot = compare(args.items, runs=args.runs, seed=args.seed, out=args.out,
+                              jobs=args.jobs)
+    except (ScenarioError, ResultsError) as exc:
+        return _fail(exc)
+    print(format_table(table))
+    print(f"table: {plot.parent / 'compare.csv'}")
+    print(f"plot:  {plot}")
+    return 0

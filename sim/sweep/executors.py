@@ -1,0 +1,142 @@
+"""Where a sweep's chunks of replications run: in process, a process pool or a Dask cluster.
+
+Every executor is a :class:`concurrent.futures.Executor` (a Dask client's via
+``client.get_executor()``), so the runner has one code path. Results do not depend on the
+executor: a replication's random stream depends only on the master seed and its index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.sweep.errors import SweepError
+
+EXECUTORS: tuple[str, ...] = ("local", "dask")
+DASK_TIMEOUT = "15s"
+
+
+@dataclass
+class Pool:
+    """An open executor and what the manifest records about it.
+
+    Attributes:
+        executor: The executor, or None to run in this process.
+        workers: How many tasks run at once (for sizing the chunks).
+        info: Executor facts for ``manifest.json``.
+    """
+
+    executor: Executor | None
+    workers: int
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops the sweep cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def open_executor(kind: str = "local", jobs: int = 1,
+                  scheduler: str | None = None) -> Iterator[Pool]:
+    """Open the executor for a sweep and close it (and any cluster it started) afterwards.
+
+    Args:
+        kind: ``local`` (a process pool of ``jobs`` workers; ``jobs=1`` runs in this process)
+            or ``dask`` (a Dask cluster: the scheduler at ``scheduler``, else a new local
+            cluster of ``jobs`` single-threaded worker processes on 127.0.0.1).
+        jobs: Worker processes for ``local`` and for a new local Dask cluster.
+        scheduler: Address of a running Dask scheduler (``tcp://host:8786``); ``dask`` only.
+
+    Raises:
+        SweepError: Unknown executor, a scheduler given without ``dask``, Dask not installed,
+            or the scheduler cannot be reached.
+    """
+    if kind not in EXECUTORS:
+        raise SweepError(f"unknown executor {kind!r}; choose 'local' or 'dask'")
+    if jobs < 1:
+        raise SweepError(f"--jobs must be at least 1, got {jobs}")
+    if scheduler and kind != "dask":
+        raise SweepError("--scheduler needs --executor dask")
+    if kind == "local":
+        yield from _local(jobs)
+    else:
+        yield from _dask(jobs, scheduler)
+
+
+def _local(jobs: int) -> Iterator[Pool]:
+    if jobs == 1:
+        yield Pool(None, 1, {"kind": "local", "jobs": 1})
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    try:
+        yield Pool(pool, jobs, {"kind": "local", "jobs": jobs})
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError("--executor dask needs Dask: pip install 'ceasefire-sim[dask]' "
+                         "(or dask[distributed])") from None
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout=DASK_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; "
+                                 "start one with `dask scheduler` and workers with "
+                                 f"`dask worker {scheduler}`") from None
+        else:
+            with _workers_ignore_sigint():
+                cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, host="127.0.0.1",
+                                       silence_logs=logging.ERROR)
+            client = Client(cluster)
+        try:
+            workers = max(1, sum(client.nthreads().values()))
+            info = {"kind": "dask", "scheduler": scheduler or "local cluster",
+                    "workers": workers, "address": client.scheduler.address}
+            yield Pool(client.get_executor(), workers, info)
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+@contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Start worker processes with Ctrl-C ignored, so that only this process handles it.
+
+    A terminal sends Ctrl-C to every process of the foreground group, local Dask workers
+    included; they would die printing tracebacks. An ignored signal stays ignored in a child
+    process (and Python then installs no handler of its own), so the workers leave the
+    interrupt to the sweep, which stops and closes the cluster cleanly.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

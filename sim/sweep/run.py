@@ -1,0 +1,361 @@
+"""Run a sweep: every design point is a Monte Carlo run of the base scenario with overrides.
+
+Common random numbers: every point uses the sweep's seed as its master seed, so replication k
+of every point draws the same random numbers (the same battlefield shocks, acceptance noise,
+walkout draws and uncertain inputs). Differences between points then come from the parameters,
+not from sampling noise, which makes neighbouring points comparable with far fewer
+replications. Two caveats: each point's share is still a Monte Carlo estimate (hence its Wilson
+interval), and the streams stay aligned only while every point has the same uncertain inputs and
+``max_rounds`` (sweeping ``negotiation.max_rounds`` changes how many numbers each replication
+draws).
+
+Work is sent as chunks of replications (``sim.engine.runner.run_chunk``); the chunks of all
+points are submitted at once so every worker stays busy, and a point is written to
+``points/point-NNNNN.parquet`` as soon as its last chunk is back. ``points.parquet`` is always
+built from those files, so a resumed sweep ends with exactly the table of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import sim
+from sim.engine.runner import chunks, run_chunk
+from sim.results.store import default_run_dir
+from sim.scenario import Scenario, ScenarioError, resolved_yaml
+from sim.sweep import store
+from sim.sweep.designs import design_points
+from sim.sweep.errors import SweepError, SweepInterrupted
+from sim.sweep.executors import Pool, open_executor
+from sim.sweep.sensitivity import analyse
+from sim.sweep.shares import share_row
+from sim.sweep.spec import Sweep, base_data, load_sweep, with_overrides, yaml_value
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(replications_just_finished, replications_to_run)``."""
+MAX_CHUNK = 250
+ENGINE = "vector"
+
+
+def run_sweep(
+    path: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    root: str | Path = Path("results"),
+    executor: str = "local",
+    scheduler: str | None = None,
+    jobs: int = 1,
+    resume: str | Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    plots: bool = True,
+    command: str | None = None,
+) -> Path:
+    """Run (or resume) the sweep in file ``path`` and return its folder.
+
+    Args:
+        path: The sweep YAML file.
+        out_dir: Folder to write; default ``root/sweeps/<file stem>/<UTC time>-s<seed>/``.
+        root: Output root for the default folder.
+        executor: ``local`` or ``dask`` (see :func:`sim.sweep.executors.open_executor`).
+        scheduler: Dask scheduler address (``tcp://host:8786``); default a local cluster.
+        jobs: Worker processes (local pool or local Dask cluster); 1 = in this process.
+        resume: A folder of an interrupted run of the same sweep: only its missing points run.
+        force: Replace an existing non-empty ``out_dir`` (only an earlier sweep folder).
+        progress: Called after each chunk, see :data:`Progress`.
+        plots: Draw ``plots/`` at the end.
+        command: The command line for the manifest (default: this process's ``sys.argv``).
+
+    Returns:
+        The finished sweep folder.
+
+    Raises:
+        SweepError: The sweep file, a parameter value, the output folder or the resume folder
+            is wrong (nothing has run yet).
+        SweepInterrupted: Ctrl-C; finished points stay on disk for ``resume``.
+    """
+    sweep = load_sweep(path)
+    design = design_points(sweep)
+    scenarios = point_scenarios(sweep, design)
+    if resume is not None:
+        if out_dir is not None:
+            raise SweepError("give either --resume DIR or --out DIR, not both")
+        folder = _check_resume(Path(resume), sweep)
+    else:
+        folder = _check_new(sweep, out_dir, root, force)
+    with open_executor(executor, jobs, scheduler) as pool:  # nothing is written before this
+        if resume is None:
+            _create(folder, sweep)
+        else:
+            store.write_text(folder / store.SWEEP_FILE, sweep.to_yaml())  # outputs may change
+        manifest = _manifest(sweep, folder, len(design), command)
+        todo = [k for k in range(len(design))
+                if k not in store.finished_points(folder, len(design), sweep.runs_per_point)]
+        session: dict[str, Any] = {"started": _now(), "points_to_run": len(todo),
+                                   "executor": pool.info}
+        manifest["sessions"].append(session)
+        manifest["status"] = "running"
+        t0 = time.perf_counter()
+        try:
+            store.write_json(folder / store.MANIFEST_FILE, manifest)
+            _run_points(pool, sweep, scenarios, todo, folder, progress)
+        except KeyboardInterrupt:
+            done = _stop(folder, manifest, session, len(design), sweep, "interrupted", t0)
+            raise SweepInterrupted(folder, done, len(design)) from None
+        except BaseException:
+            _stop(folder, manifest, session, len(design), sweep, "failed", t0)
+            raise
+        session["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
+    try:
+        finish(folder, sweep, design, manifest, plots=plots)
+    except KeyboardInterrupt:
+        done = _stop(folder, manifest, session, len(design), sweep, "interrupted", t0)
+        raise SweepInterrupted(folder, done, len(design)) from None
+    except BaseException:
+        _stop(folder, manifest, session, len(design), sweep, "failed", t0)
+        raise
+    return folder
+
+
+def point_scenarios(sweep: Sweep, design: pd.DataFrame) -> list[Scenario]:
+    """The validated scenario of every point (the base scenario with the point's overrides).
+
+    Equivalent to ``load_scenario(base, overrides=[...])`` per point, but the base file is read
+    once: each point applies its overrides to a copy of the resolved base and validates that
+    (reading YAML is most of the cost of loading a scenario).
+
+    Raises:
+        SweepError: Some point's values are refused by the scenario (listing the first few).
+    """
+    base = base_data(sweep.scenario)
+    out: list[Scenario] = []
+    problems: list[str] = []
+    for k, row in enumerate(design.itertuples(index=False)):
+        overrides = [f"{key}={yaml_value(v)}" for key, v in zip(design.columns, row, strict=True)]
+        try:
+            out.append(with_overrides(base, sweep.scenario_file, overrides))
+        except ScenarioError as exc:
+            problems.append(f"point {k} ({', '.join(overrides)}): " + "; ".join(exc.problems))
+            if len(problems) >= 5:
+                break
+    if problems:
+        raise SweepError([f"{sweep.file}: {p}" for p in problems], str(sweep.file))
+    return out
+
+
+def chunk_size(runs_per_point: int, points: int, workers: int) -> int:
+    """Replications per task: at most 250, small enough to give every worker several tasks."""
+    if workers <= 1:
+        return MAX_CHUNK
+    want = math.ceil(runs_per_point * max(points, 1) / (4 * workers))
+    return max(1, min(MAX_CHUNK, want))
+
+
+def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[int],
+                folder: Path, progress: Progress | None) -> None:
+    n = sweep.runs_per_point
+    size = chunk_size(n, len(todo), pool.workers)
+    parts = chunks(n, size)
+    total = n * len(todo)
+    if pool.executor is None:
+        for k in todo:
+            frames = []
+            for a, b in parts:
+                frames.append(run_chunk(scenarios[k], sweep.seed, a, b, ENGINE, 0)[0])
+                if b == n:
+                    store.write_point(folder, k, pd.concat(frames, ignore_index=True))
+                if progress:
+                    progress(b - a, total)
+        return
+    pending: dict[Future, tuple[int, int]] = {}
+    got: dict[int, dict[int, pd.DataFrame]] = {k: {} for k in todo}
+    try:
+        for k in todo:
+            for a, b in parts:
+                fut = pool.executor.submit(run_chunk, scenarios[k], sweep.seed, a, b, ENGINE, 0)
+                pending[fut] = (k, a)
+        while pending:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                k, a = pending.pop(fut)
+                got[k][a] = runs = fut.result()[0]
+                if len(got[k]) == len(parts):
+                    frames = got.pop(k)
+                    store.write_point(folder, k, pd.concat([frames[s] for s, _ in parts],
+                                                           ignore_index=True))
+                if progress:
+                    progress(len(runs), total)
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def points_table(folder: Path, sweep: Sweep, design: pd.DataFrame) -> pd.DataFrame:
+    """``points.parquet``: one row per point, read from the point files, sorted by point."""
+    rows = []
+    for k in range(len(design)):
+        rows.append({"point": k, **share_row(store.read_point(folder, k), sweep.outputs)})
+    shares = pd.DataFrame(rows)
+    params = design.reset_index(drop=True).copy()
+    for col in params.columns:
+        if params[col].dtype == object:  # mixed or structured levels: keep their YAML text
+            params[col] = params[col].map(yaml_value).astype("str")
+    table = pd.concat([shares[["point"]], params, shares.drop(columns="point")], axis=1)
+    table["point"] = table["point"].astype("int64")
+    table["runs"] = table["runs"].astype("int64")
+    return table
+
+
+def finish(folder: Path, sweep: Sweep, design: pd.DataFrame, manifest: dict[str, Any], *,
+           plots: bool = True) -> None:
+    """Write ``points.parquet``, ``sensitivity.parquet``, ``plots/`` and the final manifest."""
+    table = points_table(folder, sweep, design)
+    store.write_table(folder / store.POINTS_FILE, table)
+    bounds = {k: (p.low, p.high) for k, p in sweep.parameters.items()}
+    sens = analyse(sweep.design, table, bounds, sweep.outputs, sweep.seed)
+    if sens is not None:
+        store.write_table(folder / store.SENSITIVITY_FILE, sens)
+    manifest["points_done"] = len(design)
+    manifest["finished"] = _now()
+    manifest["sessions"][-1]["finished"] = manifest["finished"]
+    manifest["files"] = [f for f in (store.SWEEP_FILE, store.SCENARIO_FILE, store.POINTS_FILE,
+                                     store.SENSITIVITY_FILE) if (folder / f).is_file()]
+    if plots:
+        from sim.sweep.plots import plot_sweep
+
+        tmp = folder / f".{store.PLOTS_DIR}.tmp-{int(time.time() * 1e6)}"
+        try:
+            plot_sweep(folder, out=tmp, complete=False)
+            store.replace_dir(tmp, folder / store.PLOTS_DIR)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        manifest["plots"] = sorted(p.name for p in (folder / store.PLOTS_DIR).glob("*.png"))
+    manifest["status"] = "complete"
+    store.write_json(folder / store.MANIFEST_FILE, manifest)
+
+
+# --- folders and manifest -----------------------------------------------------------------
+
+
+def _check_new(sweep: Sweep, out_dir: str | Path | None, root: str | Path,
+               force: bool) -> Path:
+    """The new sweep folder, checked but not created yet."""
+    if out_dir is None:
+        return default_run_dir(Path(root) / "sweeps", sweep.name, sweep.seed).absolute()
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise SweepError(f"output path {folder} exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not force:
+            raise SweepError(
+                f"output folder {folder} exists and is not empty; choose another --out, "
+                f"continue that sweep with --resume {folder}, or replace it with --force")
+        if not store.is_sweep_dir(folder):
+            raise SweepError(f"--force replaces only an earlier sweep folder; {folder} is "
+                             "not one (no sweep manifest.json), so it is left alone")
+    return folder.absolute()
+
+
+def _create(folder: Path, sweep: Sweep) -> None:
+    """Create the sweep folder (an earlier sweep there, accepted by --force, is removed)."""
+    if folder.is_dir() and any(folder.iterdir()):
+        shutil.rmtree(folder)
+    (folder / store.POINTS_DIR).mkdir(parents=True, exist_ok=True)
+    store.write_text(folder / store.SWEEP_FILE, sweep.to_yaml())
+    store.write_text(folder / store.SCENARIO_FILE, resolved_yaml(sweep.scenario))
+
+
+def _check_resume(folder: Path, sweep: Sweep) -> Path:
+    """The folder of an interrupted run of the same sweep."""
+    old = store.read_manifest(folder)
+    if old.get("points_hash") != sweep.points_hash():
+        raise SweepError(f"{folder} holds a different sweep: {_differences(old, sweep)}"
+                         "; resume only with the sweep file (and base scenario) that started it")
+    folder = folder.absolute()
+    (folder / store.POINTS_DIR).mkdir(exist_ok=True)
+    return folder
+
+
+def _differences(old: dict[str, Any], sweep: Sweep) -> str:
+    new = sweep.resolved()
+    before = old.get("spec", {})
+    keys = [k for k in ("design", "samples", "seed", "runs_per_point", "parameters")
+            if before.get(k) != new.get(k)]
+    if old.get("scenario_sha256") != _scenario_hash(sweep):
+        keys.append("the resolved base scenario")
+    return "it differs in " + (", ".join(keys) if keys else "its recorded hash")
+
+
+def _scenario_hash(sweep: Sweep) -> str:
+    import hashlib
+
+    return hashlib.sha256(resolved_yaml(sweep.scenario).encode("utf-8")).hexdigest()
+
+
+def _manifest(sweep: Sweep, folder: Path, n_points: int, command: str | None) -> dict[str, Any]:
+    path = folder / store.MANIFEST_FILE
+    old = store.read_manifest(folder) if path.is_file() else {}
+    from sim.experiment import package_versions
+
+    versions = package_versions()
+    for name in ("SALib", "dask", "distributed"):
+        try:
+            from importlib import metadata
+
+            versions[name] = metadata.version(name)
+        except Exception:  # noqa: BLE001 - optional packages
+            versions[name] = "not installed"
+    return {
+        "kind": store.KIND,
+        "package": "ceasefire-sim",
+        "version": sim.__version__,
+        "name": sweep.name,
+        "status": old.get("status", "running"),
+        "sweep_file": str(sweep.file),
+        "scenario_file": str(sweep.scenario_file),
+        "scenario_name": sweep.scenario.name,
+        "scenario_title": sweep.scenario.title,
+        "scenario_sha256": _scenario_hash(sweep),
+        "points_hash": sweep.points_hash(),
+        "spec": sweep.resolved(),
+        "seed": sweep.seed,
+        "design": sweep.design,
+        "samples": sweep.samples,
+        "runs_per_point": sweep.runs_per_point,
+        "points": n_points,
+        "points_done": old.get("points_done", 0),
+        "engine": ENGINE,
+        "common_random_numbers": True,
+        "command": command or " ".join(shlex.quote(a) for a in sys.argv),
+        "started": old.get("started", _now()),
+        "finished": None,
+        "sessions": list(old.get("sessions", [])),
+        "versions": versions,
+    }
+
+
+def _stop(folder: Path, manifest: dict[str, Any], session: dict[str, Any], n_points: int,
+          sweep: Sweep, status: str, t0: float) -> int:
+    done = len(store.finished_points(folder, n_points, sweep.runs_per_point))
+    manifest["status"] = status
+    manifest["points_done"] = done
+    session.update(finished=_now(), status=status,
+                   elapsed_seconds=round(time.perf_counter() - t0, 3))
+    store.write_json(folder / store.MANIFEST_FILE, manifest)
+    return done
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

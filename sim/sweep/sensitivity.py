@@ -1,0 +1,109 @@
+"""Sensitivity indices from a finished Sobol or Morris sweep (SALib).
+
+The model output analysed is each output's share at each point (e.g. the share of replications
+ending in collapse). Every point uses the same replication streams (common random numbers), so
+the Monte Carlo noise left in a share mostly cancels between points; what remains shows up as
+small spurious indices for inputs that do nothing, and in the confidence intervals.
+
+* :func:`sobol_indices` — first-order ``S1`` and total-order ``ST`` indices with their 95%
+  bootstrap confidence half-widths ``S1_conf`` and ``ST_conf`` (``SALib.analyze.sobol``,
+  ``calc_second_order=False``).
+* :func:`morris_indices` — ``mu`` (mean elementary effect), ``mu_star`` (mean absolute effect,
+  the importance measure), its 95% bootstrap half-width ``mu_star_conf`` and ``sigma`` (spread
+  of the effects: interactions or non-linearity) (``SALib.analyze.morris``).
+
+An output that does not vary over the sweep (or is undefined at some point, as
+``ceasefire_holds`` is where no replication agreed a ceasefire) gets NaN indices.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.sweep.designs import MORRIS_LEVELS, Bounds, problem
+
+SOBOL_COLUMNS = ("output", "parameter", "S1", "S1_conf", "ST", "ST_conf")
+MORRIS_COLUMNS = ("output", "parameter", "mu", "mu_star", "mu_star_conf", "sigma")
+RESAMPLES = 1000
+
+
+def sobol_indices(points: pd.DataFrame, bounds: Bounds, outputs: Sequence[str],
+                  seed: int) -> pd.DataFrame:
+    """First- and total-order Sobol' indices of each output's share.
+
+    Args:
+        points: The sweep's ``points.parquet`` table, in point order (SALib's sample order).
+        bounds: Parameter key path -> (low, high), in the sweep's order.
+        outputs: Outputs to analyse (``<output>.share`` columns of ``points``).
+        seed: Seed of the bootstrap for the confidence intervals.
+
+    Returns:
+        One row per output and parameter with the columns of :data:`SOBOL_COLUMNS`.
+    """
+    from SALib.analyze import sobol as salib_sobol
+
+    prob = problem(bounds)
+    rows = []
+    for out in outputs:
+        y = points[f"{out}.share"].to_numpy(dtype=float)
+        if _flat(y):
+            res = {k: np.full(len(bounds), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = salib_sobol.analyze(prob, y, calc_second_order=False,
+                                          num_resamples=RESAMPLES, conf_level=0.95, seed=seed)
+        for i, name in enumerate(bounds):
+            rows.append((out, name, *(float(res[k][i]) for k in SOBOL_COLUMNS[2:])))
+    return pd.DataFrame(rows, columns=list(SOBOL_COLUMNS))
+
+
+def morris_indices(points: pd.DataFrame, bounds: Bounds, outputs: Sequence[str],
+                   seed: int) -> pd.DataFrame:
+    """Morris elementary-effect statistics of each output's share.
+
+    Args:
+        points: The sweep's ``points.parquet`` table, in point order (SALib's sample order).
+        bounds: Parameter key path -> (low, high), in the sweep's order.
+        outputs: Outputs to analyse (``<output>.share`` columns of ``points``).
+        seed: Seed of the bootstrap for ``mu_star_conf``.
+
+    Returns:
+        One row per output and parameter with the columns of :data:`MORRIS_COLUMNS`.
+    """
+    from SALib.analyze import morris as salib_morris
+
+    prob = problem(bounds)
+    x = points[list(bounds)].to_numpy(dtype=float)
+    rows = []
+    for out in outputs:
+        y = points[f"{out}.share"].to_numpy(dtype=float)
+        if _flat(y):
+            res = {k: np.full(len(bounds), np.nan) for k in MORRIS_COLUMNS[2:]}
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = salib_morris.analyze(prob, x, y, num_resamples=RESAMPLES, conf_level=0.95,
+                                           num_levels=MORRIS_LEVELS, seed=seed)
+        for i, name in enumerate(bounds):
+            rows.append((out, name, *(float(res[k][i]) for k in MORRIS_COLUMNS[2:])))
+    return pd.DataFrame(rows, columns=list(MORRIS_COLUMNS))
+
+
+def analyse(design: str, points: pd.DataFrame, bounds: Bounds, outputs: Sequence[str],
+            seed: int) -> pd.DataFrame | None:
+    """The sensitivity table for a ``sobol`` or ``morris`` sweep; None for other designs."""
+    if design == "sobol":
+        return sobol_indices(points, bounds, outputs, seed)
+    if design == "morris":
+        return morris_indices(points, bounds, outputs, seed)
+    return None
+
+
+def _flat(y: np.ndarray) -> bool:
+    """No variation to apportion (or an undefined share somewhere)."""
+    return bool(np.isnan(y).any() or np.ptp(y) == 0)

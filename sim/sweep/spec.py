@@ -1,0 +1,439 @@
+"""Sweep files: YAML in, a validated :class:`Sweep` out.
+
+A sweep file names a base scenario, a design and the parameters it varies::
+
+    sweep: 1
+    scenario: ../istanbul_2025.yaml     # relative to the sweep file
+    runs_per_point: 500                 # default: the scenario's runs
+    seed: 7                             # default: the scenario's seed
+    design: grid                        # grid | lhs | sobol | morris
+    samples: 64                         # lhs / sobol / morris only
+    parameters:
+      pressure.eu_sanctions.war_cost: {values: [0, 0.002, 0.004, 0.008]}
+      battlefield.momentum.mean: {low: -0.5, high: 0.5, steps: 5}
+    outputs: [ceasefire, collapse, dictated_peace]
+
+A parameter is any key path that ``ceasefire run --set`` accepts. Grid parameters take a
+``values`` list or ``{low, high, steps}`` (evenly spaced, ends included); LHS, Sobol and Morris
+parameters take a range ``{low, high}``. Outputs are outcome names (the share of replications
+ending that way) and the flags ``dictated_peace`` (share of all replications) and
+``ceasefire_holds`` (share of the replications that agreed a ceasefire, as in ``summary.json``).
+
+Every problem is reported like a scenario problem: file, line, column, key path and what was
+expected, with a "did you mean" hint for misspelt keys, designs and outputs. Parameter keys are
+checked by loading the base scenario with the parameter set to its extreme values.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sim.results.meta import OUTCOMES
+from sim.scenario import Scenario, ScenarioError, load_scenario, resolved_yaml
+from sim.scenario.errors import Origin, SourceMap, did_you_mean, one_of, show
+from sim.scenario.loader import apply_overrides
+from sim.scenario.translate import problems_from
+from sim.scenario.yamlio import read_yaml
+from sim.sweep.errors import SweepError
+
+SWEEP_VERSION = 1
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+FLAGS: tuple[str, ...] = ("dictated_peace", "ceasefire_holds")
+#: Every name allowed in ``outputs``: the five outcomes, then the two flags.
+OUTPUTS: tuple[str, ...] = (*OUTCOMES, *FLAGS)
+#: Outputs used when a sweep file lists none.
+DEFAULT_OUTPUTS: tuple[str, ...] = OUTCOMES
+DEFAULT_SAMPLES = 64
+_CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class _ParameterModel(BaseModel):
+    model_config = _CONFIG
+
+    values: list[Any] | None = Field(default=None, min_length=1)
+    low: int | float | None = None
+    high: int | float | None = None
+    steps: int | None = Field(default=None, ge=2)
+
+
+class _SweepModel(BaseModel):
+    model_config = _CONFIG
+
+    sweep: Literal[1]
+    scenario: str = Field(min_length=1)
+    runs_per_point: int | None = Field(default=None, ge=1)
+    seed: int | None = Field(default=None, ge=0)
+    design: Literal["grid", "lhs", "sobol", "morris"] = "grid"
+    samples: int | None = Field(default=None, ge=1)
+    parameters: dict[str, _ParameterModel] = Field(min_length=1)
+    outputs: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTPUTS), min_length=1)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One varied input of a sweep.
+
+    Attributes:
+        key: The scenario key path (``battlefield.momentum.mean``).
+        values: The listed values (grid), or None.
+        low: Lower end of the range, or None when ``values`` is given.
+        high: Upper end of the range, or None when ``values`` is given.
+        steps: Number of evenly spaced grid levels from low to high, or None.
+    """
+
+    key: str
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    steps: int | None = None
+
+    def levels(self) -> list[Any]:
+        """The grid levels: the listed values, or ``steps`` points from low to high.
+
+        Spaced values are rounded to 12 significant digits (so 0.1 steps read as 0.1, not
+        0.30000000000000004) and stay integers when both ends are integers and every level is
+        whole (integer fields such as ``negotiation.max_rounds`` need integers).
+        """
+        if self.values is not None:
+            return list(self.values)
+        assert self.low is not None and self.high is not None and self.steps is not None
+        raw = np.linspace(self.low, self.high, self.steps)
+        levels = [float(f"{x:.12g}") for x in raw]
+        if isinstance(self.low, int) and isinstance(self.high, int) and all(
+                x == round(x) for x in levels):
+            return [int(round(x)) for x in levels]
+        return levels
+
+    def extremes(self) -> list[Any]:
+        """Values that stand for the whole parameter when checking it against the scenario."""
+        if self.values is not None:
+            return list(dict.fromkeys(yaml_value(v) for v in self.values))
+        return [yaml_value(self.low), yaml_value(self.high)]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parameter as written in a resolved ``sweep.yaml``."""
+        if self.values is not None:
+            return {"values": list(self.values)}
+        out: dict[str, Any] = {"low": self.low, "high": self.high}
+        if self.steps is not None:
+            out["steps"] = self.steps
+        return out
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep file.
+
+    Attributes:
+        file: The sweep file as the user named it.
+        name: The file's stem, used for the result folder (``results/sweeps/<name>/``).
+        scenario_file: The base scenario, resolved against the sweep file's folder.
+        scenario_shown: The base scenario path as shown in messages and titles.
+        scenario: The validated base scenario.
+        runs_per_point: Replications per design point.
+        seed: Master seed shared by every point (common random numbers).
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        samples: LHS points, or the base sample size N of Sobol / trajectories of Morris.
+        parameters: The varied inputs, in file order.
+        outputs: The reported outputs, in file order.
+    """
+
+    file: Path
+    name: str
+    scenario_file: Path
+    scenario_shown: str
+    scenario: Scenario
+    runs_per_point: int
+    seed: int
+    design: str
+    samples: int | None
+    parameters: dict[str, Parameter]
+    outputs: tuple[str, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        """Parameter key paths in file order."""
+        return list(self.parameters)
+
+    def resolved(self) -> dict[str, Any]:
+        """The sweep with defaults filled in and the scenario as an absolute path."""
+        out: dict[str, Any] = {
+            "sweep": SWEEP_VERSION,
+            "scenario": str(self.scenario_file),
+            "runs_per_point": self.runs_per_point,
+            "seed": self.seed,
+            "design": self.design,
+        }
+        if self.samples is not None:
+            out["samples"] = self.samples
+        out["parameters"] = {k: p.as_dict() for k, p in self.parameters.items()}
+        out["outputs"] = list(self.outputs)
+        return out
+
+    def to_yaml(self) -> str:
+        """The resolved sweep as YAML (written to ``sweep.yaml`` in the sweep folder)."""
+        return yaml.safe_dump(self.resolved(), sort_keys=False, allow_unicode=True, width=100)
+
+    def points_hash(self) -> str:
+        """SHA-256 of everything that decides the points' replications.
+
+        That is the design, samples, seed, runs per point, parameters and the fully resolved
+        base scenario, but not the outputs (every point file holds all replications, so the
+        outputs can change between an interrupted run and its resume) nor where the base
+        scenario file lives.
+        """
+        what = {k: v for k, v in self.resolved().items() if k not in ("scenario", "outputs")}
+        what["base_scenario"] = resolved_yaml(self.scenario)
+        text = json.dumps(what, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def yaml_value(value: Any) -> str:
+    """``value`` as YAML text for a ``KEY=VALUE`` override (floats round-trip exactly)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = yaml.safe_dump(value, default_flow_style=True, width=1 << 30, allow_unicode=True)
+    if text.endswith("\n...\n"):
+        text = text[: -len("\n...\n")]
+    return text.strip()
+
+
+def is_sweep_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` looks like a sweep file (a YAML mapping with a top-level ``sweep`` key).
+
+    Used by ``ceasefire validate`` to tell sweeps from scenarios; unreadable files are not
+    sweeps (the scenario loader then reports why they cannot be read).
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "sweep" in data
+
+
+def validate_sweep(path: str | os.PathLike[str]) -> list[str]:
+    """Every problem of a sweep file, one message each; empty when it is valid."""
+    try:
+        load_sweep(path)
+    except ScenarioError as exc:
+        return exc.problems
+    return []
+
+
+def load_sweep(path: str | os.PathLike[str]) -> Sweep:
+    """Read and validate a sweep file, its base scenario and its parameter keys.
+
+    Args:
+        path: The sweep YAML file.
+
+    Returns:
+        The validated sweep.
+
+    Raises:
+        SweepError: Anything wrong with the sweep file, including parameters the base scenario
+            does not accept and problems of the base scenario itself.
+    """
+    shown = os.fspath(path)
+    try:
+        data, marks = read_yaml(Path(shown), shown)
+    except ScenarioError as exc:
+        raise SweepError(exc.problems, shown) from None
+    sources = SourceMap(marks.get((), Origin(shown, 1, 1)), marks)
+    if not isinstance(data, dict):
+        raise SweepError(sources.problem((), "a sweep file is a mapping starting with "
+                                         f"'sweep: {SWEEP_VERSION}', found {show(data)}"), shown)
+    version = data.get("sweep")
+    if "sweep" in data and (version != SWEEP_VERSION or isinstance(version, bool)):
+        raise SweepError(sources.problem(("sweep",), f"unsupported sweep version {show(version)}; "
+                                         f"this version reads 'sweep: {SWEEP_VERSION}'"), shown)
+    try:
+        model = _SweepModel.model_validate(data)
+    except ValidationError as exc:
+        raise SweepError(_pydantic_problems(exc, sources), shown) from None
+    problems = _shape_problems(model, sources)
+    if problems:
+        raise SweepError(problems, shown)
+    base_file = Path(shown).parent / model.scenario
+    base_shown = os.path.normpath(os.path.join(os.path.dirname(shown), model.scenario))
+    base = _load_base(base_file, base_shown, sources, shown)
+    params = {k: _parameter(k, p) for k, p in model.parameters.items()}
+    data = base_data(base)
+    problems = [msg for key, p in params.items()
+                if (msg := _key_problem(key, p, data, base_file, base_shown, sources))]
+    if problems:
+        raise SweepError(problems, shown)
+    samples = model.samples if model.design == "grid" else (model.samples or DEFAULT_SAMPLES)
+    return Sweep(
+        file=Path(shown), name=Path(shown).stem, scenario_file=base_file.resolve(),
+        scenario_shown=base_shown, scenario=base,
+        runs_per_point=model.runs_per_point or base.runs,
+        seed=model.seed if model.seed is not None else base.seed,
+        design=model.design, samples=samples, parameters=params, outputs=tuple(model.outputs))
+
+
+def _parameter(key: str, p: _ParameterModel) -> Parameter:
+    values = tuple(p.values) if p.values is not None else None
+    return Parameter(key, values, p.low, p.high, p.steps)
+
+
+def _load_base(base_file: Path, base_shown: str, sources: SourceMap, shown: str) -> Scenario:
+    if not base_file.is_file():
+        what = "is not a file" if base_file.exists() else "not found"
+        raise SweepError(sources.problem(("scenario",), f"base scenario {base_shown} {what} "
+                                         "(the path is relative to the sweep file)"), shown)
+    try:
+        return load_scenario(base_file)
+    except ScenarioError as exc:
+        head = sources.problem(("scenario",), f"the base scenario {base_shown} is invalid")
+        raise SweepError([head, *exc.problems], shown) from None
+
+
+def base_data(scn: Scenario) -> dict[str, Any]:
+    """The resolved scenario as plain data, ready for :func:`with_overrides`."""
+    return scn.model_dump(mode="python", by_alias=True, exclude={"extends"}, exclude_none=True)
+
+
+def with_overrides(base: dict[str, Any], file: Path, overrides: list[str]) -> Scenario:
+    """``load_scenario(file, overrides)`` for a base already read: :func:`base_data` of it.
+
+    Reading and parsing the YAML is most of the cost of loading a scenario; a sweep reads its
+    base once and validates a copy with each point's overrides.
+
+    Raises:
+        ScenarioError: An override's key path or value is refused (the message says which).
+    """
+    shown = os.fspath(file)
+    data, sources = copy.deepcopy(base), SourceMap(Origin(shown))
+    data = apply_overrides(data, sources, overrides)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, sources, data), shown) from None
+
+
+def _key_problem(key: str, p: Parameter, base: dict[str, Any], base_file: Path,
+                 base_shown: str, sources: SourceMap) -> str | None:
+    """Check ``key`` by setting it to each extreme value in the base scenario."""
+    for text in p.extremes():
+        try:
+            with_overrides(base, base_file, [f"{key}={text}"])
+        except ScenarioError as exc:
+            detail = "; ".join(_strip_origin(q, key, text) for q in exc.problems)
+            return sources.problem(
+                ("parameters", key),
+                f"the base scenario {base_shown} does not accept {key}={text}: {detail}")
+    return None
+
+
+def _strip_origin(problem: str, key: str, text: str) -> str:
+    """Drop the ``file (from --set k=v): `` prefix of a scenario problem about our override."""
+    marker = f"(from --set {key}={text}): "
+    _, found, rest = problem.partition(marker)
+    return rest if found else problem
+
+
+# --- shape checks -------------------------------------------------------------------------
+
+
+def _shape_problems(model: _SweepModel, sources: SourceMap) -> list[str]:
+    problems: list[str] = []
+    ranged = model.design != "grid"
+    if model.design == "grid" and model.samples is not None:
+        problems.append(sources.problem(
+            ("samples",), "'samples' is for the lhs, sobol and morris designs; a grid runs every "
+            "combination of its parameters' levels (remove 'samples')"))
+    n = model.samples or DEFAULT_SAMPLES
+    if model.design == "sobol" and n & (n - 1):
+        problems.append(sources.problem(
+            ("samples",), f"the sobol design needs a power of 2 for samples (Saltelli's scheme "
+            f"keeps its convergence properties only then); got {n}, try "
+            f"{1 << max(1, (n - 1).bit_length() - 1)} or {1 << (n - 1).bit_length()}"))
+    for key, p in model.parameters.items():
+        problems += _parameter_problems(key, p, model.design, ranged, sources)
+    seen: set[str] = set()
+    for k, name in enumerate(model.outputs):
+        where = ("outputs", str(k))
+        if name not in OUTPUTS:
+            problems.append(sources.problem(
+                where, f"unknown output {show(name)}{did_you_mean(name, OUTPUTS)}; expected an "
+                f"outcome or flag: {one_of(OUTPUTS)}"))
+        elif name in seen:
+            problems.append(sources.problem(where, f"output '{name}' is listed twice"))
+        seen.add(name)
+    return problems
+
+
+def _parameter_problems(key: str, p: _ParameterModel, design: str, ranged: bool,
+                        sources: SourceMap) -> list[str]:
+    where = ("parameters", key)
+    given = {k for k in ("values", "low", "high", "steps") if getattr(p, k) is not None}
+    if ranged:
+        if given != {"low", "high"}:
+            return [sources.problem(where, f"the {design} design samples each parameter from a "
+                                    "range: give {low: .., high: ..} (only grid takes 'values' "
+                                    f"or 'steps'); found {_keys_text(given)}")]
+    elif given not in ({"values"}, {"low", "high", "steps"}):
+        return [sources.problem(where, "a grid parameter takes {values: [...]} or "
+                                f"{{low: .., high: .., steps: ..}}; found {_keys_text(given)}")]
+    if p.low is not None and p.high is not None and not p.low < p.high:
+        return [sources.problem(where, f"needs low < high (got low {p.low!r}, high {p.high!r})")]
+    if p.values is not None and len({yaml_value(v) for v in p.values}) < len(p.values):
+        return [sources.problem((*where, "values"), "lists a value twice")]
+    return []
+
+
+def _keys_text(keys: set[str]) -> str:
+    order = ["values", "low", "high", "steps"]
+    return ", ".join(k for k in order if k in keys) or "no keys"
+
+
+# --- pydantic errors -> messages ----------------------------------------------------------
+
+
+def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
+    if len(loc) == 0:
+        return list(_SweepModel.model_fields)
+    if len(loc) == 2 and loc[0] == "parameters":
+        return list(_ParameterModel.model_fields)
+    return []
+
+
+def _pydantic_problems(exc: ValidationError, sources: SourceMap) -> list[str]:
+    found: list[tuple[tuple, str]] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(str(k) for k in err["loc"] if k != "[key]")
+        value, kind = err.get("input"), err["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            hint = did_you_mean(loc[-1], allowed) or f" (expected one of: {', '.join(allowed)})"
+            text = f"unknown key '{loc[-1]}'{hint}"
+        elif kind == "missing":
+            text = f"missing required key '{loc[-1]}'"
+        elif kind == "literal_error" and loc == ("design",):
+            text = (f"unknown design {show(value)}{did_you_mean(value, DESIGNS)}; expected "
+                    f"{one_of(DESIGNS)}")
+        elif kind == "literal_error":
+            text = f"expected {err['ctx'].get('expected')}, got {show(value)}"
+        elif kind in ("model_type", "model_attributes_type") and loc[:1] == ("parameters",):
+            text = ("expected a mapping: {values: [...]} or {low: .., high: ..} (grid may add "
+                    f"steps: ..), got {show(value)}")
+        elif kind == "dict_type" and loc == ("parameters",):
+            text = ("expected a mapping from scenario key paths to {values: [...]} or "
+                    f"{{low: .., high: ..}}, got {show(value)}")
+        else:
+            msg = err["msg"].replace("Input should be ", "expected ")
+            text = f"{msg}, got {show(value)}"
+        found.append((sources.locate(loc).sort_key(), sources.problem(loc, text)))
+    found.sort(key=lambda item: item[0])
+    return list(dict.fromkeys(text for _, text in found))

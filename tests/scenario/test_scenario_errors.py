@@ -1,0 +1,224 @@
+"""Every kind of bad scenario gives a ScenarioError naming file, line, key path and expectation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.scenario import ScenarioError, load_scenario
+
+RED_POSITION = "    position: {ceasefire: 90, land: 80}\n"
+BLUE_SALIENCE = "    salience: {ceasefire: 0.8, land: 0.7}\n"
+MOMENTUM = "  momentum: {dist: normal, mean: 0.1, sd: 0.2}\n"
+
+
+def _insert_before(anchor: str, new: str):
+    return lambda text: text.replace(anchor, new + anchor, 1)
+
+
+def _replace(old: str, new: str):
+    def apply(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+    return apply
+
+
+# (id, change to MINIMAL, text on the offending line, key path, what the message must say)
+CASES = [
+    ("unknown key", _insert_before(RED_POSITION, "    capabilty: 0.5\n"), "capabilty",
+     "actors.red.capabilty", "did you mean 'capability'?"),
+    ("unknown top-level key", _replace("issues:\n", "isues: {}\nissues:\n"), "isues",
+     "isues", "did you mean 'issues'?"),
+    ("wrong type", lambda t: t + "negotiation:\n  max_rounds: twenty\n", "max_rounds",
+     "negotiation.max_rounds", "expected a valid integer, got 'twenty'"),
+    ("wrong literal", lambda t: t.replace("role: party", "role: partie", 1), "partie",
+     "actors.red.role", "did you mean 'party'?"),
+    ("number out of range", _insert_before(RED_POSITION, "    capability: 1.5\n"),
+     "capability", "actors.red.capability", "expected a number from 0 to 1"),
+    ("number of wrong type", _insert_before(RED_POSITION, "    reservation: high\n"),
+     "reservation", "actors.red.reservation", "got 'high'"),
+    ("int bound", lambda t: t.replace("name: minimal", "name: minimal\nruns: 0"), "runs",
+     "runs", "expected a number >= 1, got 0"),
+    ("invalid name", _replace("name: minimal", "name: Minimal Scenario"), "name:",
+     "name", "not a valid name"),
+    ("invalid issue id", _replace("  land:\n    label: Land", "  Land:\n    label: Land"),
+     "Land:", "issues.Land", "not a valid id"),
+    ("unknown strategy", _insert_before(RED_POSITION, "    strategy: {name: boulwar}\n"),
+     "strategy", "actors.red.strategy", "did you mean 'boulware'?"),
+    ("bad strategy parameter", _insert_before(RED_POSITION, "    strategy: {name: boulware, "
+     "beta: 5}\n"), "strategy", "actors.red.strategy", "beta"),
+    ("missing issue in salience", _replace(BLUE_SALIENCE, "    salience: {ceasefire: 0.8}\n"),
+     "salience: {ceasefire: 0.8}", "actors.blue.salience", "missing issue 'land'"),
+    ("unknown issue in position", _replace(RED_POSITION, "    position: {ceasefire: 90, land: 80"
+     ", lnd: 3}\n"), "lnd", "actors.red.position.lnd", "did you mean 'land'?"),
+    ("missing required key", _replace("    name: Red\n", ""), "  red:", "actors.red.name",
+     "missing required key 'name'"),
+    ("normal with negative sd", _replace(MOMENTUM, "  momentum: {dist: normal, mean: 0.1, "
+     "sd: -1}\n"), "momentum", "battlefield.momentum.sd", "expected a number >= 0, got -1"),
+    ("uniform with low > high", _replace(MOMENTUM, "  momentum: {dist: uniform, low: 1, "
+     "high: 0}\n"), "momentum", "battlefield.momentum", "low <= high"),
+    ("triangular mode outside", _replace(MOMENTUM, "  momentum: {dist: triangular, low: 0, "
+     "mode: 2, high: 1}\n"), "momentum", "battlefield.momentum", "low <= mode <= high"),
+    ("beta with a = 0", _replace(MOMENTUM, "  momentum: {dist: beta, a: 0, b: 1}\n"),
+     "momentum", "battlefield.momentum.a", "expected a number > 0"),
+    ("choice p not summing to 1", _replace(MOMENTUM, "  momentum: {dist: choice, values: "
+     "[0, 1], p: [0.5, 0.6]}\n"), "momentum", "battlefield.momentum", "p must sum to 1"),
+    ("choice p of other length", _replace(MOMENTUM, "  momentum: {dist: choice, values: "
+     "[0, 1], p: [1]}\n"), "momentum", "battlefield.momentum", "must match"),
+    ("unknown distribution", _replace(MOMENTUM, "  momentum: {dist: norml, mean: 0, sd: 1}\n"),
+     "momentum", "battlefield.momentum", "did you mean 'normal'?"),
+    ("distribution without dist", _replace(MOMENTUM, "  momentum: {mean: 0, sd: 1}\n"),
+     "momentum", "battlefield.momentum", "needs a 'dist' key"),
+    ("distribution parameter typo", _replace(MOMENTUM, "  momentum: {dist: normal, mean: 0, "
+     "sdd: 1}\n"), "momentum", "battlefield.momentum.sdd", "did you mean 'sd'?"),
+    ("leverage on a non-party", _insert_before("battlefield:", "  grey:\n    name: Grey\n"
+     "    role: third_party\n    position: {ceasefire: 1, land: 1}\n"
+     "    salience: {ceasefire: 1, land: 1}\n    leverage: {gren: 0.2}\n"), "gren", "actors.grey.leverage.gren", "unknown actor"),
+    ("battlefield side not a party", _replace("sides: [red, blue]", "sides: [red, bleu]"),
+     "sides", "battlefield.sides.1", "did you mean 'blue'?"),
+    ("pressure on unknown party", lambda t: t + "pressure:\n  squeeze:\n    by: red\n"
+     "    on: blu\n    when: {round: 2}\n", "on: blu", "pressure.squeeze.on", "unknown actor"),
+    ("pressure with two conditions", lambda t: t + "pressure:\n  squeeze:\n    by: red\n"
+     "    on: blue\n    when: {round: 2, no_agreement_by_round: 3}\n", "when",
+     "pressure.squeeze.when", "exactly one"),
+    ("event setting an unsettable key", lambda t: t + "events:\n  coup:\n    round: 2\n"
+     "    set: {actors.red.name: 1}\n", "set", "events.coup.set.actors.red.name",
+     "cannot be changed by an event"),
+    ("event naming an unknown actor", lambda t: t + "events:\n  coup:\n    round: 2\n"
+     "    set: {actors.rd.capability: 1}\n", "set", "events.coup.set.actors.rd.capability",
+     "did you mean 'red'?"),
+    ("first naming an unknown issue", lambda t: t + "negotiation:\n  first: [lnd]\n",
+     "first", "negotiation.first.0", "did you mean 'land'?"),
+    ("durability issue unknown", lambda t: t + "outcomes:\n  durability:\n"
+     "    monitors_issue: cease\n", "monitors_issue", "outcomes.durability.monitors_issue",
+     "unknown issue 'cease'"),
+    ("two ceasefire issues", _replace("    label: Land\n", "    label: Land\n"
+     "    decides_ceasefire: True\n"), "decides_ceasefire: True",
+     "issues.land.decides_ceasefire", "only one issue"),
+    ("no ceasefire issue", _replace("    decides_ceasefire: true\n", ""), "issues:", "issues",
+     "decides_ceasefire"),
+    ("one party only", _replace("  blue:\n    name: Blue\n    role: party",
+     "  blue:\n    name: Blue\n    role: third_party"), "actors:", "actors",
+     "at least two actors"),
+    ("mediator settings on a party", _insert_before(RED_POSITION, "    mediator: {method: nash}\n"),
+     "  red:", "actors.red", "only an actor with role 'mediator'"),
+    ("non-finite number", _insert_before(RED_POSITION, "    capability: .nan\n"),
+     "capability", "actors.red.capability", "finite"),
+]
+
+
+@pytest.mark.parametrize(("change", "needle", "key", "expected"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_value_names_file_line_key_and_expectation(write, minimal, line_of, load_error,
+                                                      change, needle, key, expected):
+    text = change(minimal)
+    path = write(text)
+    message = load_error(path).message
+    assert f"{path}:{line_of(text, needle)}:" in message
+    assert f": {key}: " in message
+    assert expected in message
+
+
+def test_several_problems_are_reported_together_and_numbered(write, minimal, load_error):
+    text = minimal.replace("name: minimal", "name: minimal\nruns: 0\nseeed: 3")
+    text = text.replace(RED_POSITION, "    capability: 2\n" + RED_POSITION)
+    err = load_error(write(text))
+    assert len(err.problems) == 3
+    assert err.message.startswith("3 problems in ")
+    for number, key in enumerate(["runs", "seeed", "actors.red.capability"], start=1):
+        assert f"  {number}. " in err.message
+        assert any(f": {key}: " in p for p in err.problems)
+    lines = [int(p.split(":")[1]) for p in err.problems]
+    assert lines == sorted(lines)
+
+
+def test_malformed_yaml_names_file_line_and_column(write, load_error):
+    path = write("schema: 1\nname: x\n title: bad\n")
+    message = load_error(path).message
+    assert message.startswith(f"{path}:3:")
+    assert "malformed YAML" in message
+
+
+def test_unclosed_bracket_is_malformed_yaml(write, load_error):
+    path = write("schema: 1\nissues: {a: [1, 2}\n")
+    assert f"{path}:2:" in load_error(path).message
+
+
+def test_tab_indentation_is_malformed_yaml(write, load_error):
+    path = write("schema: 1\n\tname: x\n")
+    assert f"{path}:2:1: malformed YAML" in load_error(path).message
+
+
+def test_duplicate_key_names_both_lines(write, minimal, load_error):
+    path = write(minimal.replace("name: minimal", "name: minimal\nname: again"))
+    message = load_error(path).message
+    assert f"{path}:3:1: duplicate key 'name' (first on line 2)" in message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "the file is empty"),
+    ("# only a comment\n", "the file is empty"),
+    ("- a\n- b\n", "the top level must be a mapping"),
+    ("just text\n", "the top level must be a mapping"),
+    ("schema: 1\n---\nname: x\n", "expected a single document"),
+    ("a: &x [*x]\n", "recursive YAML alias"),
+    ("!!python/object:os.system {}\n", "could not determine a constructor"),
+])
+def test_unusable_documents(write, text, expected, load_error):
+    path = write(text)
+    message = load_error(path).message
+    assert message.startswith(str(path))
+    assert expected in message
+
+
+def test_wrong_schema_version(write, minimal, load_error):
+    path = write(minimal.replace("schema: 1", "schema: 2"))
+    message = load_error(path).message
+    assert message == (f"{path}:1:1: schema: unsupported schema version 2; this version of "
+                       "ceasefire-sim reads 'schema: 1'")
+
+
+def test_missing_schema_version_points_at_the_top(write, minimal, load_error):
+    path = write(minimal.replace("schema: 1\n", ""))
+    assert f"{path}:1:1: schema: missing required key 'schema'" in load_error(path).message
+
+
+def test_missing_file(tmp_path, load_error):
+    path = tmp_path / "nowhere.yaml"
+    assert load_error(path).message == f"{path}: file not found"
+
+
+def test_directory(tmp_path, load_error):
+    assert load_error(tmp_path).message == f"{tmp_path}: is a directory, not a scenario file"
+
+
+def test_not_utf8(tmp_path, load_error):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("schema: 1\nname: caf\xe9\n".encode("latin-1"))
+    assert load_error(path).message.startswith(f"{path}: not a UTF-8 text file")
+
+
+def test_unreadable_file(tmp_path, monkeypatch, minimal, load_error):
+    path = tmp_path / "locked.yaml"
+    path.write_text(minimal)
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert load_error(path).message == f"{path}: cannot read the file: Permission denied"
+
+
+def test_scenario_error_keeps_problems_and_message():
+    err = ScenarioError(["a.yaml:1:1: x: one", "a.yaml:2:1: y: two"], "a.yaml")
+    assert err.problems == ["a.yaml:1:1: x: one", "a.yaml:2:1: y: two"]
+    assert str(err) == err.message == ("2 problems in a.yaml:\n  1. a.yaml:1:1: x: one\n"
+                                       "  2. a.yaml:2:1: y: two")
+
+
+def test_valid_minimal_scenario_loads(write, minimal):
+    scn = load_scenario(write(minimal))
+    assert scn.issue_ids == ["ceasefire", "land"]
+    assert scn.parties == ["red", "blue"]
+    assert scn.ceasefire_issue == "ceasefire"

@@ -1,0 +1,148 @@
+"""The pydantic models on their own: defaults, numbers, strategies, runtime-settable paths."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from sim.scenario import RUNTIME_SETTABLE, Scenario, is_distribution, load_scenario
+from sim.scenario import strategy as strategy_module
+from sim.scenario.models import Actor
+from sim.scenario.numbers import Normal
+
+
+def _actor(**extra):
+    return {"name": "X", "role": "party", "position": {"a": 1}, "salience": {"a": 1}, **extra}
+
+
+def test_model_validate_from_a_dict(minimal):
+    scn = Scenario.model_validate(yaml.safe_load(minimal))
+    assert scn.schema_version == 1
+    red = scn.actors["red"]
+    assert red.position == {"ceasefire": 90.0, "land": 80.0}
+    assert isinstance(red.position["land"], float)
+    assert is_distribution(scn.battlefield.momentum)
+    assert scn.battlefield.momentum == Normal(dist="normal", mean=0.1, sd=0.2)
+
+
+def test_defaults(minimal):
+    scn = Scenario.model_validate(yaml.safe_load(minimal))
+    red = scn.actors["red"]
+    assert (red.capability, red.reservation, red.risk, red.engagement) == (0.5, 0.3, 1.0, 1.0)
+    assert red.strategy.name == "boulware" and red.strategy.params == {}
+    assert red.delegation.authority == 1.0
+    assert red.mediator is None and red.ideal is None and red.leverage == {}
+    assert (scn.seed, scn.runs, scn.title) == (0, 1000, "")
+    assert scn.negotiation.protocol == "mediated"
+    assert scn.negotiation.max_rounds == 20
+    assert scn.negotiation.walkout.threshold == 0.15
+    assert scn.negotiation.expected_utility.probability == "scholz_global"
+    assert scn.outcomes.durability.days == 90
+    assert scn.issues["land"].ceasefire_threshold == 35
+    assert scn.issues["land"].track == "main"
+    assert scn.issues["land"].status_quo is None
+    assert scn.battlefield.volatility == 0.05 and scn.battlefield.rearm_fear == 0.0
+
+
+def test_a_mediator_gets_the_nash_method_by_default():
+    assert Actor.model_validate(_actor(role="mediator")).mediator.method == "nash"
+    assert Actor.model_validate(
+        _actor(role="mediator", mediator={"method": "midpoint"})).mediator.method == "midpoint"
+
+
+def test_numbers_are_strict():
+    for bad in (True, "0.5", None, [0.5]):
+        with pytest.raises(ValidationError):
+            Actor.model_validate(_actor(capability=bad))
+    assert Actor.model_validate(_actor(capability=1)).capability == 1.0
+
+
+def test_unknown_keys_are_refused_everywhere():
+    with pytest.raises(ValidationError):
+        Actor.model_validate(_actor(delegation={"authority": 1, "mandate": "x"}))
+    with pytest.raises(ValidationError):
+        Actor.model_validate(_actor(capability={"dist": "normal", "mean": 0, "sd": 1, "x": 1}))
+
+
+def test_strategy_params_are_floats():
+    actor = Actor.model_validate(_actor(strategy={"name": "boulware", "beta": 0.5, "kappa": 0}))
+    assert actor.strategy.params == {"beta": 0.5, "kappa": 0.0}
+    with pytest.raises(ValidationError):
+        Actor.model_validate(_actor(strategy={"name": "boulware", "beta": "soft"}))
+
+
+def _fake_registry(names, check=lambda params: None):
+    classes = {n: types.SimpleNamespace(check_params=check) for n in names}
+
+    def get(name):
+        return classes[name]
+
+    return types.SimpleNamespace(names=lambda: list(names), get=get)
+
+
+def test_strategy_names_come_from_the_registry(monkeypatch):
+    fake = _fake_registry(["patient", "eager"])
+    monkeypatch.setattr(strategy_module, "strategy_registry", lambda: fake)
+    assert Actor.model_validate(_actor(strategy={"name": "patient"})).strategy.name == "patient"
+    with pytest.raises(ValidationError, match="did you mean 'eager'"):
+        Actor.model_validate(_actor(strategy={"name": "eagr"}))
+
+
+def test_strategy_parameters_are_checked_by_the_strategy_class(monkeypatch):
+    def check(params):
+        if params.get("beta", 1) > 1:
+            raise ValueError("beta must be <= 1")
+
+    monkeypatch.setattr(strategy_module, "strategy_registry",
+                        lambda: _fake_registry(["patient"], check))
+    with pytest.raises(ValidationError, match="beta must be <= 1"):
+        Actor.model_validate(_actor(strategy={"name": "patient", "beta": 2}))
+
+
+def test_without_a_registry_any_strategy_name_is_accepted(monkeypatch):
+    monkeypatch.setattr(strategy_module, "strategy_registry", lambda: None)
+    assert Actor.model_validate(_actor(strategy={"name": "anything"})).strategy.name == "anything"
+
+
+def test_builtin_strategy_names_are_known(write, minimal):
+    path = write(minimal)
+    for name in ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen"):
+        scn = load_scenario(path, [f"actors.red.strategy={{name: {name}}}"])
+        assert scn.actors["red"].strategy.name == name
+
+
+def test_runtime_settable_paths():
+    assert RUNTIME_SETTABLE == (
+        "actors.<id>.delegation.authority", "actors.<id>.engagement", "actors.<id>.capability",
+        "actors.<id>.reservation", "actors.<id>.leverage.<party>", "battlefield.momentum_effect",
+        "battlefield.rearm_fear", "battlefield.war_cost.<party>")
+
+
+def test_every_runtime_settable_path_is_accepted_by_an_event(write, minimal):
+    paths = [p.replace("<id>", "red").replace("<party>", "blue") for p in RUNTIME_SETTABLE]
+    sets = ", ".join(f"{p}: 0.5" for p in paths)
+    scn = load_scenario(write(minimal), [f"events.all={{round: 1, set: {{{sets}}}}}"])
+    assert list(scn.events["all"].set) == paths
+
+
+def test_event_values_must_lie_in_0_1(write, minimal, load_error):
+    message = load_error(write(minimal), (
+        "events.e={round: 1, set: {battlefield.rearm_fear: 2}}",)).message
+    assert "events.e.set.battlefield.rearm_fear: expected a value from 0 to 1, got 2.0" in message
+
+
+def test_event_on_battlefield_needs_a_battlefield(write, minimal, load_error):
+    message = load_error(write(minimal), (
+        "battlefield=null", "events.e={round: 1, set: {battlefield.rearm_fear: 0.5}}")).message
+    assert "the scenario has no battlefield" in message
+
+
+def test_scenario_helpers(minimal):
+    scn = Scenario.model_validate(yaml.safe_load(minimal))
+    assert scn.issue_ids == ["ceasefire", "land"]
+    assert scn.actor_ids == ["red", "blue"]
+    assert scn.parties == ["red", "blue"]
+    assert scn.ceasefire_issue == "ceasefire"

@@ -38,7 +38,7 @@ def finish(p: Params, st: State, dr: Draws) -> Finish:
     """Classify outcomes, compute flags (dictated peace, durability) and utilities."""
     code = outcome.classify(
         st.settled, st.terms, np.ones(p.n_issues, bool), p.separate, p.ceasefire_issue,
-        p.ceasefire_threshold, st.walkout_by >= 0,
+        p.ceasefire_threshold, st.walkout_by >= 0, p.ceasefire_side,
     )
     peace = (code == outcome.COMPREHENSIVE) | (code == outcome.CEASEFIRE)
     main_settled = st.settled & ~p.separate

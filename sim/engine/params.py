@@ -73,6 +73,7 @@ class Params:
     strategies: list[Strategy | None]
     ceasefire_issue: int
     ceasefire_threshold: float
+    ceasefire_side: str
     separate: np.ndarray
     first: np.ndarray
     status_quo: np.ndarray
@@ -281,6 +282,7 @@ def compile_params(scenario, samples: dict[str, np.ndarray], runs: int) -> Param
         strategies=strategies,
         ceasefire_issue=cf,
         ceasefire_threshold=float(scenario.issues[issues[cf]].ceasefire_threshold),
+        ceasefire_side=getattr(scenario.issues[issues[cf]], "ceasefire_side", "low"),
         separate=np.array([scenario.issues[i].track == "separate" for i in issues]),
         first=np.array([i in set(neg.first) for i in issues]),
         status_quo=sq,

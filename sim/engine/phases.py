@@ -15,7 +15,7 @@ from sim.engine.draws import Draws
 from sim.engine.params import Params
 from sim.engine.state import State
 from sim.rules import acceptance, battlefield, concession, mediator, third_parties
-from sim.rules.outcome import ceasefire_agreed
+from sim.rules.outcome import ceasefire_agreed, is_ceasefire
 from sim.rules.utility import issue_loss, utility
 from sim.strategies import ConcessionContext
 
@@ -53,7 +53,8 @@ def events_step(p: Params, st: State, t: int, dr: Draws) -> list[str]:
             arr = getattr(st, name)
             sel = (slice(None),) + index
             arr[sel] = np.where(fire, value, arr[sel])
-    agreed = ceasefire_agreed(st.settled, st.terms, p.ceasefire_issue, p.ceasefire_threshold)
+    agreed = ceasefire_agreed(st.settled, st.terms, p.ceasefire_issue, p.ceasefire_threshold,
+                              p.ceasefire_side)
     for k, pr in enumerate(p.pressures):
         if pr.fires_at(t) != t:
             continue
@@ -82,8 +83,8 @@ def pull_by(p: Params, st: State, q: int) -> None:
     if not np.any(lev):
         return
     k = third_parties.pull_weights(
-        lev[:, None, :], st.engagement[:, q : q + 1], p.salience[:, q : q + 1, :], st.capability
-    )[:, 0]  # (R, A[p], I)
+        lev, st.engagement[:, q], p.salience[:, q, :], p.salience, st.capability
+    )  # (R, A[p], I)
     movable = (p.is_party[None, :, None] & st.free(p)[:, None, :]) & st.active[:, None, None]
     k = np.where(movable, k, 0.0)
     st.pull_weight = st.pull_weight + k
@@ -96,9 +97,7 @@ def publish(st: State) -> None:
     The displacement does not compound: it is recomputed every round from the party's own
     position and the pressure applied *now* (weights scaled to sum at most 1).
     """
-    total = st.pull_weight
-    scale = 1.0 / np.maximum(total, 1.0)
-    public = st.stated + scale * (st.pull_target - total * st.stated)
+    public = third_parties.displaced_positions(st.stated, st.pull_weight, st.pull_target)
     st.public = np.where(st.active[:, None, None], public, st.public)
 
 
@@ -130,7 +129,7 @@ def mediator_text(p: Params, st: State, t: int) -> np.ndarray:
 def ceasefire_in(p: Params, st: State, text: np.ndarray) -> np.ndarray:
     """(R,) the text offers a general ceasefire that is not agreed yet."""
     cf = p.ceasefire_issue
-    return st.free(p)[:, cf] & (text[:, cf] <= p.ceasefire_threshold)
+    return st.free(p)[:, cf] & is_ceasefire(text[:, cf], p.ceasefire_threshold, p.ceasefire_side)
 
 
 def party_answer(p: Params, st: State, a: int, text: np.ndarray, t: int, dr: Draws) -> np.ndarray:
@@ -191,6 +190,16 @@ def settle(p: Params, st: State, text: np.ndarray, accepted: np.ndarray, t: int)
 
 
 # --- step 6: concessions -------------------------------------------------------------------
+def relative_time(t: int, max_rounds: int) -> float:
+    """Relative time of the concession made at the end of round t: min(1, t / (T - 1)).
+
+    The aspiration set after round t's answers is used in round t + 1, so with this convention
+    the aspiration a time-dependent party answers with in the last round T is exactly its
+    reservation (``reference/bargaining.md`` warns that t / T never gets there).
+    """
+    return 1.0 if max_rounds <= 1 else min(1.0, t / (max_rounds - 1))
+
+
 def concession_contexts(p: Params, st: State, t: int) -> dict[int, ConcessionContext]:
     """Snapshot, before anyone moves, of what each party decides its concession from."""
     own = st.own_offer(p)
@@ -208,7 +217,7 @@ def concession_contexts(p: Params, st: State, t: int) -> dict[int, ConcessionCon
             [utility(terms[:, a, :], p.ideal[:, b, :], weights[:, b, :], p.risk[:, b])
              for b in others], axis=1)
         contexts[a] = ConcessionContext(
-            round=t, max_rounds=p.max_rounds, start=st.start[:, a], previous=st.aspiration[:, a],
+            round=t, max_rounds=p.max_rounds, tau=relative_time(t, p.max_rounds), start=st.start[:, a], previous=st.aspiration[:, a],
             reservation=st.reservation[:, a], authority=st.authority[:, a], own_offer=own[:, a],
             other_offer=other[:, a], other_gain=other[:, a] - st.other_offer_prev[:, a],
             other_own_offer=(wo * own[:, others]).sum(axis=1) / wsum,

@@ -3,7 +3,7 @@
 The "classic" group decision model of Bueno de Mesquita (1994) in the formalisation
 of Scholz, Calbert & Smith (2011), following Scholz's code where it departs from the
 paper's text (the reference variant, which reproduces the public replication's
-trajectory exactly). The variants of ``/work/shared/reference/bdm.md`` §2.5 that a
+trajectory exactly). The variants of the reference note ``bdm.md`` §2.5 that a
 caller may switch are fields of :class:`BDMOptions`:
 
 * V1 ``probability``: ``"scholz_global"`` (one normaliser Z per round, reference) or
@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.rules.bdm_offers import Offers, select_offers
 from sim.rules.bdm_steps import (
@@ -137,7 +138,9 @@ def bdm_round(
     return r, offers
 
 
-def _prepare(capability, position, salience) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prepare(
+    capability: ArrayLike, position: ArrayLike, salience: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Broadcast the inputs to (B, n) float arrays and check their domains."""
     arrays = []
     for name, value in (("capability", capability), ("position", position), ("salience", salience)):
@@ -161,9 +164,9 @@ def _prepare(capability, position, salience) -> tuple[np.ndarray, np.ndarray, np
 
 
 def run_bdm(
-    capability,
-    position,
-    salience,
+    capability: ArrayLike,
+    position: ArrayLike,
+    salience: ArrayLike,
     rounds: int,
     options: BDMOptions = BDMOptions(),
 ) -> BDMTrajectory:

@@ -3,7 +3,7 @@
 After the risk-adjusted expected utilities are known (``sim.rules.bdm_steps``), each
 actor classifies every dyad from its own point of view (Step 7), accepts one offer
 (Step 8), and all actors move at once (Step 9). Step numbers refer to
-``/work/shared/reference/bdm.md`` §2.2; variants V6 (offer selection) and V7
+the reference note ``bdm.md`` §2.2; variants V6 (offer selection) and V7
 (capitulation) are selected by arguments.
 
 References:
@@ -68,7 +68,9 @@ def classify_dyads(
     return confrontation, compromise, capitulate
 
 
-def _toward(x_i, x_j, e_self, e_other, where):
+def _toward(
+    x_i: np.ndarray, x_j: np.ndarray, e_self: np.ndarray, e_other: np.ndarray, where: np.ndarray
+) -> np.ndarray:
     """Move from x_i towards x_j by |e_ij| / e_ji, clipped to [x_i, x_j] (Step 7).
 
     Where ``where`` is False the ratio is 0, i.e. the result is x_i.
@@ -152,7 +154,8 @@ def select_offers(
         later = np.where(has_comp[..., None], later, np.where(capit, dist, np.inf))
     key = np.where(has_conf[..., None], np.where(conf, dist, np.inf), later)
     best = key.min(axis=-1, keepdims=True)
-    chosen = np.argmax(key <= best + tie_tol[..., None, None], axis=-1)  # ties: first j
+    tol = np.asarray(tie_tol, dtype=float)[..., None, None]
+    chosen = np.argmax(key <= best + tol, axis=-1)  # ties: first j in input order
     moved = best[..., 0] < np.inf
     compromising = has_comp > has_conf
     move = np.zeros(moved.shape, dtype=np.int8)

@@ -3,7 +3,7 @@
 Each function implements one numbered step of one round of the "classic" model of
 Bueno de Mesquita (1994) as formalised by Scholz, Calbert & Smith (2011), following
 the Scholz-code variant that the public Python replication reproduces exactly. Step
-numbers refer to ``/work/shared/reference/bdm.md`` §2.2; ``sim.rules.bdm`` strings
+numbers refer to the reference note ``bdm.md`` §2.2; ``sim.rules.bdm`` strings
 them into rounds.
 
 Every function is vectorised: arrays carry arbitrary leading batch axes ``...`` and
@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Two candidate offers whose selection keys (distance, kappa or move size) differ by
-#: less than this fraction of the issue range count as an exact tie (Step 8); the
-#: tie then goes to the first actor in input order, as in the reference. Without it,
-#: an affine rescaling of the axis could break a mathematical tie differently.
+#: Relative tie tolerance. Step 8: two candidate offers whose selection keys
+#: (distance, kappa or move size) differ by less than this fraction of the issue range
+#: (plus a few ulps of the positions) count as an exact tie, which goes to the first
+#: actor in input order as in the reference; without it, an affine rescaling of the
+#: axis could break a mathematical tie differently. Forecast: a cumulative weight
+#: within this fraction of one half counts as exactly half.
 TIE_RTOL = 1e-12
 
 #: If max D - min D is at most this (D is dimensionless), all actors are equally

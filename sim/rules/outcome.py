@@ -2,11 +2,13 @@
 
 Exactly one outcome per replication:
 
-* ``comprehensive`` — every agenda issue settled, a general ceasefire among them (or the
-  settlement ends the war in any case: all issues settled).
+* ``comprehensive`` — every agenda issue settled. The settlement ends the fighting whatever value
+  the ceasefire-sequencing issue took (sequencing matters while a treaty is still open).
 * ``ceasefire`` — the ceasefire issue settled at or below its threshold, some issues open.
-* ``partial`` — only separate-track issues settled (e.g. the 1,000-for-1,000 exchange).
-* ``stalemate`` — no walkout and not enough agreed by the deadline.
+* ``partial`` — some issues settled but no general ceasefire and not everything: typically a
+  separate-track deal such as the 1,000-for-1,000 exchange of 16 May 2025, but also main-track
+  pieces agreed without a ceasefire.
+* ``stalemate`` — no walkout and nothing agreed by the deadline.
 * ``collapse`` — a party walked out before a general ceasefire was agreed. A walkout *after* a
   ceasefire was agreed ends the talks but does not undo the ceasefire: the outcome stays
   ``ceasefire`` and the walkout is recorded in ``walkout_by``.
@@ -20,6 +22,17 @@ OUTCOMES = ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
 COMPREHENSIVE, CEASEFIRE, PARTIAL, STALEMATE, COLLAPSE = range(5)
 
 
+def is_ceasefire(value, threshold: float, side: str = "low") -> np.ndarray:
+    """Whether a value on the ceasefire issue means a general ceasefire.
+
+    ``side`` says at which end of the axis the ceasefire lies: ``low`` (at or below the
+    threshold, the scenario convention of 0 = "ceasefire now") or ``high`` (at or above it,
+    for a mirrored axis).
+    """
+    value = np.asarray(value)
+    return value <= threshold if side == "low" else value >= threshold
+
+
 def classify(
     settled: np.ndarray,
     terms: np.ndarray,
@@ -28,27 +41,32 @@ def classify(
     ceasefire_issue: int,
     ceasefire_threshold: float,
     walked_out: np.ndarray,
+    ceasefire_side: str = "low",
 ) -> np.ndarray:
     """Outcome codes (indices into :data:`OUTCOMES`).
 
     Args:
         settled: (R, I) bool. terms: (R, I) settled values. agenda: (I,) bool, the issues on
-        the agenda. separate: (I,) bool, separate-track issues. walked_out: (R,) bool.
+        the agenda. separate: (I,) bool, separate-track issues (kept for callers that
+        report them; the classification does not depend on the track). walked_out: (R,) bool.
     """
-    ceasefire = settled[:, ceasefire_issue] & (terms[:, ceasefire_issue] <= ceasefire_threshold)
+    ceasefire = settled[:, ceasefire_issue] & is_ceasefire(
+        terms[:, ceasefire_issue], ceasefire_threshold, ceasefire_side)
     everything = (settled | ~agenda).all(axis=-1)
-    some_separate = (settled & separate).any(axis=-1)
+    some = settled.any(axis=-1)
     code = np.full(settled.shape[0], STALEMATE)
-    code = np.where(some_separate, PARTIAL, code)
+    code = np.where(some, PARTIAL, code)
     code = np.where(walked_out, COLLAPSE, code)
     code = np.where(ceasefire, CEASEFIRE, code)
     code = np.where(everything, COMPREHENSIVE, code)
     return code
 
 
-def ceasefire_agreed(settled, terms, ceasefire_issue: int, threshold: float) -> np.ndarray:
-    """True where the ceasefire issue is settled at or below its threshold."""
-    return settled[..., ceasefire_issue] & (terms[..., ceasefire_issue] <= threshold)
+def ceasefire_agreed(settled, terms, ceasefire_issue: int, threshold: float,
+                     side: str = "low") -> np.ndarray:
+    """True where the ceasefire issue is settled on the ceasefire side of its threshold."""
+    return settled[..., ceasefire_issue] & is_ceasefire(terms[..., ceasefire_issue], threshold,
+                                                        side)
 
 
 def dictated_peace(u_first: np.ndarray, u_second: np.ndarray, margin, has_peace) -> np.ndarray:

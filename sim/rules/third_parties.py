@@ -15,30 +15,31 @@ from __future__ import annotations
 import numpy as np
 
 
-def pull_weights(leverage, engagement, salience, capability) -> np.ndarray:
-    """Pull weights k[q, p, i] (shape (..., A, A, I)).
+def pull_weights(leverage_q, engagement_q, salience_q, salience, capability) -> np.ndarray:
+    """Pull weights k[p, i] of one puller q on every party p and issue i.
 
     Args:
-        leverage: (..., A, A), leverage[q, p] of actor q on party p (0 where none).
-        engagement: (..., A).
-        salience: raw saliences (..., A, I).
-        capability: (..., A).
+        leverage_q: (..., A) leverage of q on each actor (0 where none).
+        engagement_q: (...) engagement of q.
+        salience_q: (..., I) q's raw saliences.
+        salience: (..., A, I) raw saliences of the pulled actors (their resistance).
+        capability: (..., A) capabilities of the pulled actors.
+
+    Returns:
+        (..., A, I) weights in [0, 1] (each factor lies in [0, 1]).
     """
-    push = (leverage * engagement[..., :, None])[..., None] * salience[..., :, None, :]
-    resist = 1.0 - salience * capability[..., None]  # (..., A[p], I)
-    return push * resist[..., None, :, :]
+    push = (np.asarray(leverage_q) * np.asarray(engagement_q)[..., None])[..., None]
+    return push * np.asarray(salience_q)[..., None, :] * (
+        1.0 - np.asarray(salience) * np.asarray(capability)[..., None]
+    )
 
 
-def apply_pull(stated, ideal, weights, movable) -> np.ndarray:
-    """Pull stated positions (..., A, I) toward the pullers' ideals (..., A, I).
+def displaced_positions(own, weight_total, weighted_ideals) -> np.ndarray:
+    """Positions displaced by this round's pulls, without compounding over rounds.
 
-    Args:
-        stated: stated positions of every actor.
-        ideal: ideal points of every actor (the pullers' targets).
-        weights: from :func:`pull_weights`, (..., A[q], A[p], I).
-        movable: (..., A, I) where a position may move (open issues of parties).
+    public = own + (sum_q k_q ideal_q - K own) / max(K, 1), K = sum_q k_q: each puller moves the
+    position toward its ideal by its weight; when the weights add up to more than 1 they are
+    scaled to sum 1, so a position never overshoots the pullers' ideals.
     """
-    total = weights.sum(axis=-3)  # (..., A[p], I)
-    scale = np.where(total > 1.0, 1.0 / np.where(total > 0, total, 1.0), 1.0)
-    towards = (weights * (ideal[..., :, None, :] - stated[..., None, :, :])).sum(axis=-3)
-    return np.where(movable, stated + scale * towards, stated)
+    scale = 1.0 / np.maximum(weight_total, 1.0)
+    return own + scale * (weighted_ideals - weight_total * own)

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-Path_ = tuple[str, ...]
+KeyPath = tuple[str, ...]
 """A key path as a tuple of keys, e.g. ``("actors", "russia", "capability")``."""
 
 
@@ -71,9 +71,9 @@ class Origin:
 class SourceMap:
     """Key path -> :class:`Origin` for every key of a (merged) scenario document."""
 
-    def __init__(self, root: Origin, marks: dict[Path_, Origin] | None = None) -> None:
+    def __init__(self, root: Origin, marks: dict[KeyPath, Origin] | None = None) -> None:
         self.root = root
-        self.marks: dict[Path_, Origin] = dict(marks or {})
+        self.marks: dict[KeyPath, Origin] = dict(marks or {})
 
     def locate(self, path: Iterable[object]) -> Origin:
         """Origin of ``path``, or of its nearest parent that was written down."""

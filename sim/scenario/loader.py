@@ -39,6 +39,13 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
         ScenarioError: Anything wrong with the file, its bases or the overrides.
     """
     shown = os.fspath(path)
+    try:
+        return _load(shown, overrides)
+    except RecursionError:
+        raise ScenarioError(f"{shown}: the document is nested too deeply", shown) from None
+
+
+def _load(shown: str, overrides: Iterable[str]) -> Scenario:
     data, marks = _read_document(Path(shown), shown, [])
     sources = SourceMap(marks.get((), Origin(shown, 1, 1)), marks)
     data = apply_overrides(data, sources, overrides)
@@ -47,8 +54,6 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, sources, data), shown) from None
-    except RecursionError:
-        raise ScenarioError(f"{shown}: the document is nested too deeply", shown) from None
 
 
 def validate_file(path: str | os.PathLike[str]) -> list[str]:

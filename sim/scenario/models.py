@@ -65,6 +65,10 @@ class Issue(_Model):
         default=False, description="Agreement at or below the threshold is a general ceasefire.")
     ceasefire_threshold: Score = Field(
         default=35.0, description="Highest settled value on this issue that counts as a ceasefire.")
+    ceasefire_side: Literal["low", "high"] = Field(
+        default="low",
+        description="End of the axis where the ceasefire lies: 'low' = at or below the "
+        "threshold (0 = ceasefire now), 'high' = at or above it (a mirrored axis).")
     track: Literal["main", "separate"] = Field(
         default="main", description="'separate' issues may be settled on their own.")
     status_quo: Score | None = Field(

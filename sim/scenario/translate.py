@@ -73,8 +73,8 @@ def _describe(err: dict, loc: tuple[str, ...], is_key: bool, data: Any) -> str:
     if kind in ("too_short", "too_long") and "actual_length" in ctx:
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         word = "at least" if kind == "too_short" else "at most"
-        noun = "item" if ctx.get("field_type") == "List" else "entry"
-        noun = noun if limit == 1 else noun.replace("y", "ie") + "s"
+        one, many = ("item", "items") if ctx.get("field_type") == "List" else ("entry", "entries")
+        noun = one if limit == 1 else many
         return f"expected {word} {limit} {noun}, got {ctx['actual_length']}"
     if kind in _BOUNDS:
         word, key = _BOUNDS[kind]

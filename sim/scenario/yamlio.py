@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from sim.scenario.errors import Origin, Path_, ScenarioError
+from sim.scenario.errors import KeyPath, Origin, ScenarioError
 
-Marks = dict[Path_, Origin]
+Marks = dict[KeyPath, Origin]
 
 _BOOL = "tag:yaml.org,2002:bool"
 
@@ -37,7 +37,7 @@ ScenarioLoader.add_implicit_resolver(
 
 def parse_value(text: str) -> Any:
     """Parse one YAML value (as for ``--set KEY=VALUE``) with the scenario loader's rules."""
-    return yaml.load(text, Loader=ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=ScenarioLoader)
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, Marks]:
@@ -70,6 +70,8 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Marks]:
         raise ScenarioError(_reader_message(exc, text, shown), shown) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{shown}: malformed YAML: {exc}", shown) from None
+    except RecursionError:
+        raise ScenarioError(f"{shown}: the document is nested too deeply", shown) from None
     finally:
         loader.dispose()
 
@@ -137,7 +139,7 @@ def _origin(node: yaml.Node, shown: str) -> Origin:
     return Origin(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _record(loader: ScenarioLoader, node: yaml.Node, path: Path_, shown: str,
+def _record(loader: ScenarioLoader, node: yaml.Node, path: KeyPath, shown: str,
             marks: Marks) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -157,14 +159,14 @@ def deep_merge(base: Any, over: Any, base_marks: Marks, over_marks: Marks) -> tu
     that a base ``{dist: normal, ...}`` never mixes with a child ``{dist: uniform, ...}``.
     Positions of replaced values are dropped so that messages point at the winning file.
     """
-    replaced: list[Path_] = []
+    replaced: list[KeyPath] = []
     merged = _merge(base, over, (), replaced)
     marks = {p: o for p, o in base_marks.items() if not any(p[:len(r)] == r for r in replaced)}
     marks.update(over_marks)
     return merged, marks
 
 
-def _merge(base: Any, over: Any, path: Path_, replaced: list[Path_]) -> Any:
+def _merge(base: Any, over: Any, path: KeyPath, replaced: list[KeyPath]) -> Any:
     if isinstance(base, dict) and isinstance(over, dict) and "dist" not in over:
         out = dict(base)
         for key, value in over.items():

@@ -21,9 +21,11 @@ class ConcessionContext:
 
     Attributes:
         round: the current round t, 1-based.
-        max_rounds: the deadline T; relative time is t / T, so a time-dependent strategy
-            reaches its reservation exactly at the deadline (``reference/bargaining.md``
-            warns that the (k+1)/(n+1) convention never does).
+        max_rounds: the deadline T.
+        tau: relative time of this concession in [0, 1]; the engines pass
+            min(1, t / (T - 1)) so that the aspiration a party answers with in the last round
+            is exactly its reservation (``reference/bargaining.md`` warns that conventions such
+            as (k+1)/(n+1) never get there).
         start: aspiration at round 0 (utility of the opening position).
         previous: aspiration after the previous round.
         reservation: current reservation utility (the floor; it moves with the battlefield).
@@ -39,6 +41,7 @@ class ConcessionContext:
 
     round: int
     max_rounds: int
+    tau: float
     start: np.ndarray
     previous: np.ndarray
     reservation: np.ndarray

@@ -38,9 +38,7 @@ class TimeDependent(Strategy):
 
     def target(self, ctx: ConcessionContext) -> np.ndarray:
         """Faratin's schedule between the opening aspiration and the current reservation."""
-        alpha = concession_fraction(
-            ctx.round / ctx.max_rounds, self.params["beta"], self.params["kappa"]
-        )
+        alpha = concession_fraction(ctx.tau, self.params["beta"], self.params["kappa"])
         alpha = ctx.authority * alpha
         return ctx.reservation + (ctx.start - ctx.reservation) * (1.0 - alpha)
 

@@ -8,9 +8,12 @@ executor: a replication's random stream depends only on the master seed and its 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -75,7 +78,8 @@ def _local(jobs: int) -> Iterator[Pool]:
     if jobs == 1:
         yield Pool(None, 1, {"kind": "local", "jobs": 1})
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver(),
+                               initializer=_ignore_sigint)
     try:
         yield Pool(pool, jobs, {"kind": "local", "jobs": jobs})
     finally:
@@ -98,12 +102,21 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
                                  "start one with `dask scheduler` and workers with "
                                  f"`dask worker {scheduler}`") from None
         else:
-            with _workers_ignore_sigint():
+            with _workers_ignore_sigint(), warnings.catch_warnings():
+                # Without a dashboard the scheduler still serves a few HTTP routes, on 8787 when
+                # free and on a random port (with a warning) when not: harmless, so quiet.
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                        dashboard_address=None, host="127.0.0.1",
                                        silence_logs=logging.ERROR)
             client = Client(cluster)
         try:
+            if not client.nthreads():
+                try:
+                    client.wait_for_workers(1, timeout=DASK_TIMEOUT)
+                except (OSError, TimeoutError) as exc:
+                    raise SweepError(f"the Dask scheduler at {scheduler} has no workers ({exc}); "
+                                     f"start some with `dask worker {scheduler}`") from None
             workers = max(1, sum(client.nthreads().values()))
             info = {"kind": "dask", "scheduler": scheduler or "local cluster",
                     "workers": workers, "address": client.scheduler.address}
@@ -113,6 +126,20 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _forkserver() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process that has the engine imported.
+
+    Forking this process directly is unsafe once it runs threads (pyarrow's pools, a Dask
+    client); a fork server is single-threaded, and preloading the engine there keeps each
+    worker's start-up short.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.engine.runner", "sim.scenario"])
+    return ctx
 
 
 @contextmanager

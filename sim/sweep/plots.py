@@ -116,23 +116,34 @@ def _grid_shape(n: int, max_cols: int = 3) -> tuple[int, int]:
 
 
 def shares_figure(sd: SweepDir) -> Figure:
-    """Each output's share against the single parameter, with Wilson 95% bands."""
+    """Each output's share against the single parameter, with Wilson 95% bands.
+
+    A parameter with non-numeric levels (a protocol, an agenda) gets dodged points with error
+    bars instead of lines, in the order of the sweep file.
+    """
     key = sd.parameters[0]
-    df = sd.points.sort_values(key, kind="stable")
+    numeric = _numeric(sd.points[key])
+    df = sd.points.sort_values(key, kind="stable") if numeric else sd.points
     fig = new_figure(9, 5.6)
     ax = fig.add_subplot()
-    numeric = _numeric(df[key])
-    x = df[key].to_numpy(dtype=float) if numeric else np.arange(len(df))
-    for out in sd.outputs:
+    x = df[key].to_numpy(dtype=float) if numeric else np.arange(len(df), dtype=float)
+    width = 0.6 / max(len(sd.outputs), 1)
+    for i, out in enumerate(sd.outputs):
         share, lo, hi = (df[f"{out}.{c}"].to_numpy(dtype=float) for c in ("share", "lo", "hi"))
         lo, hi = np.where(np.isnan(share), np.nan, lo), np.where(np.isnan(share), np.nan, hi)
         c = colour(out)
-        ax.plot(x, share, marker="o", ms=4, lw=2, color=c, label=label(out))
-        ax.fill_between(x, lo, hi, color=c, alpha=0.18, lw=0)
+        if numeric:
+            ax.plot(x, share, marker="o", ms=4, lw=2, color=c, label=label(out))
+            ax.fill_between(x, lo, hi, color=c, alpha=0.18, lw=0)
+        else:
+            pos = x - 0.3 + width * (i + 0.5)
+            ax.errorbar(pos, share, yerr=[share - lo, hi - share], fmt="o", ms=6, color=c,
+                        elinewidth=2, capsize=4, label=label(out))
     if not numeric:
         ax.set_xticks(x, [_tick(v) for v in df[key]])
+        ax.set_xlim(-0.6, len(df) - 0.4)
     ax.set_xlabel(key)
-    ax.set_ylabel("share of runs (band: Wilson 95% interval)")
+    ax.set_ylabel("share of runs (" + ("band" if numeric else "bar") + ": Wilson 95% interval)")
     ax.set_ylim(0, 1)
     _percent_axis(ax)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)

@@ -1,0 +1,125 @@
+"""The CLI in-process: exit codes, messages, files written, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+TINY = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
+
+
+def test_run_writes_a_complete_folder(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(TINY), "--runs", "40", "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["manifest.json", "meta.json", "plots", "rounds.parquet", "runs.parquet",
+                     "scenario.yaml", "summary.json"]
+    assert sorted(p.name for p in (out / "plots").iterdir()) == [
+        "outcomes.png", "rounds.png", "terms.png", "trajectories.png"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["runs"] == 40
+    assert abs(sum(o["share"] for o in summary["outcomes"].values()) - 1) < 1e-12
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 7 and manifest["engine"] == "vector"
+    text = capsys.readouterr().out
+    assert "results:" in text and "stalemate" in text
+
+
+def test_existing_output_is_refused_and_kept(tmp_path, capsys):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["run", str(TINY), "--runs", "5", "--out", str(out), "--no-plots"]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert main(["run", str(TINY), "--runs", "5", "--out", str(out), "--no-plots",
+                 "--force"]) == 0
+    assert (out / "runs.parquet").exists()
+
+
+def test_same_seed_gives_byte_identical_runs_whatever_jobs(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["run", str(TINY), "--runs", "60", "--out", str(a), "--no-plots"]) == 0
+    assert main(["run", str(TINY), "--runs", "60", "--out", str(b), "--no-plots",
+                 "--jobs", "2", "--quiet"]) == 0
+    assert (a / "runs.parquet").read_bytes() == (b / "runs.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("content, words", [
+    ("schema: 1\nname: x\nissues: [\n", ["line", "bad.yaml"]),
+    ("schema: 1\nname: x\nissuez: {}\n", ["issuez", "did you mean"]),
+])
+def test_bad_scenarios_exit_2_with_a_message(tmp_path, capsys, content, words):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    for word in words:
+        assert word in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_missing_file_and_bad_set_exit_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml" in capsys.readouterr().err
+    assert main(["run", str(TINY), "--set", "battlefield.momentun=0.5", "--no-plots",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "momentun" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["run"]) == 2
+    assert main(["run", str(TINY), "--runs", "0"]) == 2
+    assert main([]) == 2
+
+
+def test_validate_schema_list_explain_plot(tmp_path, capsys):
+    assert main(["validate", str(TINY)]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "actors" in schema["properties"]
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    assert "istanbul_2025.yaml" in listed and "boulware" in listed and "mediated" in listed
+    assert main(["explain", str(TINY), "--run", "2"]) == 0
+    story = capsys.readouterr().out
+    assert "Round 1" in story and "Outcome:" in story
+    out = tmp_path / "r"
+    assert main(["run", str(TINY), "--runs", "10", "--out", str(out), "--no-plots"]) == 0
+    assert main(["plot", str(out)]) == 0
+    assert (out / "plots" / "outcomes.png").stat().st_size > 0
+    assert main(["plot", str(tmp_path)]) == 2
+
+
+def test_runs_table_columns_follow_the_contract(tmp_path):
+    out = tmp_path / "r"
+    assert main(["run", str(TINY), "--runs", "20", "--out", str(out), "--no-plots"]) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    for col in ["run", "seed", "outcome", "rounds", "dictated_peace", "ceasefire_holds",
+                "walkout_by", "terms.ceasefire", "utility.red", "fired.leader",
+                "fired.sanctions", "param.battlefield.momentum"]:
+        assert col in runs.columns
+    rounds = pd.read_parquet(out / "rounds.parquet")
+    assert {"run", "round", "actor", "issue", "position", "momentum", "settled"} <= set(
+        rounds.columns)
+    assert "_text" in set(rounds["actor"])
+    assert rounds.groupby("run")["round"].max().tolist() == runs["rounds"].tolist()
+
+
+def test_python_dash_m_sim_works():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "ceasefire" in done.stdout

@@ -1,0 +1,148 @@
+"""Import the common CSV layout of expected-utility actor data into a scenario file.
+
+The layout is the one of the published replication data (Scholz, Calbert & Smith 2011; the
+``ExampleActors.csv`` convention): a header ``Actor,Capability,Position,Salience`` (any case,
+any column order) and one actor per row, for one issue. The scenario written runs it under
+``negotiation.protocol: expected_utility``.
+
+Scales: positions are mapped linearly onto the 0-100 axis (min -> 0, max -> 100) and
+capabilities are divided by the largest one; the model is invariant to both (bdm.md §6.5), so
+the forecasts are those of the original data on the new axis. The original values are written
+as comments and as the axis anchors. Saliences must lie in [0, 1]; a column on a 0-100 scale
+(all values in [0, 100], some above 1) is divided by 100, and the file says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import yaml
+
+from sim.scenario.errors import ScenarioError
+
+COLUMNS = ("actor", "capability", "position", "salience")
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_") or "actor"
+    if not base[0].isalpha():
+        base = f"a_{base}"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}_{k}", k + 1
+    taken.add(slug)
+    return slug
+
+
+def _fail(path: Path, line: int, what: str) -> ScenarioError:
+    return ScenarioError(f"{path}:{line}: {what}")
+
+
+def read_bdm_csv(path: str | Path) -> list[dict]:
+    """Rows of a BDM actor CSV as dicts with float capability, position and salience."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read as a UTF-8 text file ({exc})") from None
+    reader = csv.DictReader(text.splitlines())
+    header = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise _fail(path, 1, f"missing column(s) {', '.join(missing)}; expected a header "
+                             f"with {', '.join(COLUMNS)} (any case)")
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        name = (raw.get(header["actor"]) or "").strip()
+        if not name:
+            raise _fail(path, line, "empty actor name")
+        row = {"actor": name}
+        for col in COLUMNS[1:]:
+            value = (raw.get(header[col]) or "").strip()
+            try:
+                row[col] = float(value)
+            except ValueError:
+                raise _fail(path, line, f"{col} of {name!r}: expected a number, got "
+                                        f"{value!r}") from None
+        if row["capability"] < 0:
+            raise _fail(path, line, f"capability of {name!r} must be >= 0")
+        if not 0 <= row["salience"] <= 100:
+            raise _fail(path, line, f"salience of {name!r} must lie in [0, 1] (or 0-100)")
+        rows.append(row)
+    if len(rows) < 2:
+        raise _fail(path, 1, "needs at least two actors")
+    return rows
+
+
+def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) -> dict:
+    """The scenario dict for BDM rows (see the module docstring for the scaling)."""
+    lo = min(r["position"] for r in rows)
+    hi = max(r["position"] for r in rows)
+    span = hi - lo
+    cap_max = max(r["capability"] for r in rows) or 1.0
+    sal_scale = 100.0 if any(r["salience"] > 1 for r in rows) else 1.0
+    taken: set[str] = set()
+    actors = {}
+    wanted = {p.lower() for p in parties} if parties else None
+    for r in rows:
+        aid = _slug(r["actor"], taken)
+        pos = 50.0 if span == 0 else 100.0 * (r["position"] - lo) / span
+        is_party = wanted is None or aid in wanted or r["actor"].lower() in wanted
+        actors[aid] = {
+            "name": r["actor"],
+            "role": "party" if is_party else "third_party",
+            "capability": round(r["capability"] / cap_max, 12),
+            "position": {"issue": round(pos, 12)},
+            "salience": {"issue": round(r["salience"] / sal_scale, 12)},
+        }
+    return {
+        "schema": 1,
+        "name": name,
+        "title": f"{name}: imported expected-utility actor data",
+        "seed": 1,
+        "runs": 1,
+        "issues": {
+            "issue": {
+                "label": "Imported issue",
+                "anchors": {0: f"original position {lo:g}", 100: f"original position {hi:g}"},
+                "decides_ceasefire": True,
+                "ceasefire_threshold": 100,
+            }
+        },
+        "actors": actors,
+        "negotiation": {"protocol": "expected_utility", "max_rounds": 10},
+    }
+
+
+def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
+                   name: str | None = None, force: bool = False,
+                   parties: list[str] | None = None) -> Path:
+    """Write a scenario YAML for a BDM actor CSV; return its path.
+
+    Raises:
+        ScenarioError: the CSV is malformed, or ``out`` exists and ``force`` is off.
+    """
+    csv_path = Path(csv_path)
+    rows = read_bdm_csv(csv_path)
+    out = Path(out) if out is not None else csv_path.with_suffix(".yaml")
+    if out.exists() and not force:
+        raise ScenarioError(f"{out}: exists; pass --force to overwrite it")
+    slug = name or re.sub(r"[^a-z0-9_-]+", "-", csv_path.stem.lower()).strip("-") or "imported"
+    data = bdm_scenario(rows, slug, parties)
+    header = (
+        f"# Imported from {csv_path.name}: {len(rows)} actors, one issue.\n"
+        "# Positions mapped linearly onto 0-100 and capabilities divided by the largest;\n"
+        "# the expected utility model is invariant to both (docs/ODD.md, sim/rules/bdm.py).\n"
+        "# Every actor is a party: the issue counts as settled when all end within\n"
+        "# negotiation.expected_utility.agreement_gap points of each other.\n"
+    )
+    if any(r["salience"] > 1 for r in rows):
+        header += "# Saliences were on a 0-100 scale and were divided by 100.\n"
+    tmp = out.with_name(f".{out.name}.partial")
+    tmp.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    tmp.replace(out)
+    return out

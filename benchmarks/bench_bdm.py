@@ -18,17 +18,14 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from sim.rules.bdm import BDMOptions, run_bdm
 
-from sim.rules.bdm import BDMOptions, run_bdm  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "bdm"
 
 
@@ -127,6 +124,8 @@ def main(argv=None) -> int:
         "--options", default="scholz_global,min_kappa", help="probability,offer_selection (V1, V6)"
     )
     args = parser.parse_args(argv)
+    if args.repeats < 7:
+        parser.error("--repeats: at least 7, so that the median means something")
     probability, selection = args.options.split(",")
     options = BDMOptions(probability=probability, offer_selection=selection)
     rng = np.random.default_rng(args.seed)
@@ -181,7 +180,7 @@ def main(argv=None) -> int:
     print(f"options: {options}")
     header = (
         f"{'case':<22}{'n':>4}{'rounds':>7}{'batch':>7}{'median s':>11}{'min s':>11}"
-        f"{'cpu s':>11}{'ms/run':>9}{'ref. s':>10}{'speed-up':>11}{'(min)':>11}"
+        f"{'cpu s':>11}{'ms/run':>9}{'ref. s':>10}{'speed-up':>13}{'(min)':>13}"
     )
     print(header)
     print("-" * len(header))
@@ -198,7 +197,7 @@ def main(argv=None) -> int:
                 notes.append(f"{name}: reference {reference[1]}")
         print(
             f"{name:<22}{n:>4}{rounds:>7}{b:>7}{med:>11.4g}{best:>11.4g}{cpu_med:>11.4g}"
-            f"{1e3 * med / b:>9.3g}{ref_s:>10}{speed:>11}{speed_best:>11}"
+            f"{1e3 * med / b:>9.3g}{ref_s:>10}{speed:>13}{speed_best:>13}"
         )
     print(f"{repeats_note(args)}; cpu s = median process time (excludes waiting for a CPU).")
     print(

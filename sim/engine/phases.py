@@ -195,7 +195,7 @@ def relative_time(t: int, max_rounds: int) -> float:
 
     The aspiration set after round t's answers is used in round t + 1, so with this convention
     the aspiration a time-dependent party answers with in the last round T is exactly its
-    reservation (``reference/bargaining.md`` warns that t / T never gets there).
+    reservation (``docs/reference/bargaining.md`` warns that t / T never gets there).
     """
     return 1.0 if max_rounds <= 1 else min(1.0, t / (max_rounds - 1))
 

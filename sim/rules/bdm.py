@@ -3,7 +3,7 @@
 The "classic" group decision model of Bueno de Mesquita (1994) in the formalisation
 of Scholz, Calbert & Smith (2011), following Scholz's code where it departs from the
 paper's text (the reference variant, which reproduces the public replication's
-trajectory exactly). The variants of the reference note ``bdm.md`` §2.5 that a
+trajectory exactly). The variants of the note ``docs/reference/bdm.md`` §2.5 that a
 caller may switch are fields of :class:`BDMOptions`:
 
 * V1 ``probability``: ``"scholz_global"`` (one normaliser Z per round, reference) or
@@ -65,7 +65,7 @@ MAX_CHUNK_ELEMENTS = 2**18
 
 @dataclass(frozen=True)
 class BDMOptions:
-    """Model variants (bdm.md §2.5); the defaults are the reference (Scholz code)."""
+    """Model variants (docs/reference/bdm.md §2.5); the defaults are the reference (Scholz code)."""
 
     probability: Literal["scholz_global", "pairwise"] = "scholz_global"
     offer_selection: Literal["min_kappa", "min_move"] = "min_kappa"

@@ -3,7 +3,7 @@
 After the risk-adjusted expected utilities are known (``sim.rules.bdm_steps``), each
 actor classifies every dyad from its own point of view (Step 7), accepts one offer
 (Step 8), and all actors move at once (Step 9). Step numbers refer to
-the reference note ``bdm.md`` §2.2; variants V6 (offer selection) and V7
+the note ``docs/reference/bdm.md`` §2.2; variants V6 (offer selection) and V7
 (capitulation) are selected by arguments.
 
 References:

@@ -3,7 +3,7 @@
 Each function implements one numbered step of one round of the "classic" model of
 Bueno de Mesquita (1994) as formalised by Scholz, Calbert & Smith (2011), following
 the Scholz-code variant that the public Python replication reproduces exactly. Step
-numbers refer to the reference note ``bdm.md`` §2.2; ``sim.rules.bdm`` strings
+numbers refer to the note ``docs/reference/bdm.md`` §2.2; ``sim.rules.bdm`` strings
 them into rounds.
 
 Every function is vectorised: arrays carry arbitrary leading batch axes ``...`` and

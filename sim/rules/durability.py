@@ -5,7 +5,7 @@ A constant hazard: a monthly probability of collapse h gives the rate lambda = -
 "Scraps of paper?", and Fortna 2004, *Peace Time*): international monitors (Fortna: 55-60% lower
 risk -> 0.45), explicit third-party guarantees (0.6), and an "unnatural" ceasefire imposed by
 outside pressure (Werner & Yuen 2005, IO 59(2) -> 1.8). All three factors are judgement
-(``reference/domain.md`` §6.1). P(holds for D days) = exp(-lambda x D / 30).
+(``docs/reference/domain.md`` §6.1). P(holds for D days) = exp(-lambda x D / 30).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ class ConcessionContext:
         max_rounds: the deadline T.
         tau: relative time of this concession in [0, 1]; the engines pass
             min(1, t / (T - 1)) so that the aspiration a party answers with in the last round
-            is exactly its reservation (``reference/bargaining.md`` warns that conventions such
+            is exactly its reservation (``docs/reference/bargaining.md`` warns that conventions such
             as (k+1)/(n+1) never get there).
         start: aspiration at round 0 (utility of the opening position).
         previous: aspiration after the previous round.

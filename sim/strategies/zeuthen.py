@@ -4,7 +4,7 @@ With standing offers x_own and x_other, a side's willingness to risk conflict is
 Z = (u(x_own) - u(x_other)) / (u(x_own) - d). The side with the smaller Z (less to lose from
 conflict, relatively) concedes; both concede when the Zs are equal. With d the reservation, the
 side whose offer has the smaller Nash product concedes, so the process climbs to the Nash
-bargaining point (``reference/bargaining.md``, "Zeuthen"). Here a concession is a step of
+bargaining point (``docs/reference/bargaining.md``, "Zeuthen"). Here a concession is a step of
 ``step`` in utility; agreement lands within about one step of the Nash point.
 """
 

@@ -1,8 +1,8 @@
 """Tests of the BDM expected utility model (sim.rules.bdm), as bdm.md §6 demands.
 
-Reference data (tests/data/bdm/, copied unchanged from /work/shared/reference/data/)
-come from running dmasad/bdm-scholz-expected-utility-model @ d7c7bbab on its own
-example data; see bdm.md §4 and §8.
+The reference data in tests/data/bdm/ come from running the public replication
+dmasad/bdm-scholz-expected-utility-model @ d7c7bbab on its own example data (the
+reference note bdm.md, §4 and §8); they are kept byte for byte as produced.
 """
 
 from __future__ import annotations
@@ -99,14 +99,6 @@ def round1(ec):
 
 
 # ---------------------------------------------------------------- §6.1 regression
-
-
-def test_reference_files_are_unchanged_copies():
-    shared = Path("/work/shared/reference/data")
-    if not shared.exists():
-        pytest.skip("shared reference directory not available")
-    for path in DATA.glob("*.csv"):
-        assert path.read_bytes() == (shared / path.name).read_bytes()
 
 
 def test_ec_regression_numbers(ec, ec_run):
@@ -381,7 +373,7 @@ def test_fixed_capitulation_on_sultan_data():
     Step 7 rule it does change the Sultan run. Russia (r = 0.5) sees
     e_ij = -0.6127 < 0 < e_ji = 0.0168 < |e_ij| against Nazer (and a capitulation
     to EUR/JPN, which is further away), a margin far above rounding. Only Russia
-    moves, and only through capitulations. Reported to the lead.
+    moves, and only through capitulations.
     """
     actors, _, names = _load("bdm_sultan")
     russia, nazer = names.index("RUSSIA"), names.index("NAZER")

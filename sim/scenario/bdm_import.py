@@ -6,7 +6,8 @@ any column order) and one actor per row, for one issue. The scenario written run
 ``negotiation.protocol: expected_utility``.
 
 Scales: positions are mapped linearly onto the 0-100 axis (min -> 0, max -> 100) and
-capabilities are divided by the largest one; the model is invariant to both (docs/reference/bdm.md §6.5), so
+capabilities are divided by the largest one; the model is invariant to both
+(docs/reference/bdm.md §6.5), so
 the forecasts are those of the original data on the new axis. The original values are written
 as comments and as the axis anchors. Saliences must lie in [0, 1]; a column on a 0-100 scale
 (all values in [0, 100], some above 1) is divided by 100, and the file says so.

@@ -72,8 +72,6 @@ class Issue(_Model):
     track: Literal["main", "separate"] = Field(
         default="main", description="'separate' issues may be settled on their own.")
     status_quo: Score | None = Field(
-        default=None, description="Value that holds on this issue while nothing is agreed.")
-    status_quo: Score | None = Field(
         default=None,
         description="Value that holds on this issue while nothing is agreed (e.g. 100 = swaps "
         "suspended); a separate-track text is accepted when it beats it.")

@@ -74,7 +74,8 @@ CASES = [
      "sdd: 1}\n"), "momentum", "battlefield.momentum.sdd", "did you mean 'sd'?"),
     ("leverage on a non-party", _insert_before("battlefield:", "  grey:\n    name: Grey\n"
      "    role: third_party\n    position: {ceasefire: 1, land: 1}\n"
-     "    salience: {ceasefire: 1, land: 1}\n    leverage: {gren: 0.2}\n"), "gren", "actors.grey.leverage.gren", "unknown actor"),
+     "    salience: {ceasefire: 1, land: 1}\n    leverage: {gren: 0.2}\n"), "gren",
+     "actors.grey.leverage.gren", "unknown actor"),
     ("battlefield side not a party", _replace("sides: [red, blue]", "sides: [red, bleu]"),
      "sides", "battlefield.sides.1", "did you mean 'blue'?"),
     ("pressure on unknown party", lambda t: t + "pressure:\n  squeeze:\n    by: red\n"
@@ -164,6 +165,8 @@ def test_duplicate_key_names_both_lines(write, minimal, load_error):
     ("schema: 1\n---\nname: x\n", "expected a single document"),
     ("a: &x [*x]\n", "recursive YAML alias"),
     ("!!python/object:os.system {}\n", "could not determine a constructor"),
+    ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+    ("name: a\x1fb\n", "character #x001f is not allowed"),
 ])
 def test_unusable_documents(write, text, expected, load_error):
     path = write(text)

@@ -90,7 +90,8 @@ def test_errors_point_into_the_file_that_wrote_the_value(write, minimal, load_er
     base = write(text, "base.yaml")
     child = write("extends: base.yaml\nactors:\n  blue:\n    capability: 7\n", "child.yaml")
     err = load_error(child)
-    assert any(p.startswith(f"{base}:{line_of(text, 'partie')}:") and "actors.red.role" in p for p in err.problems)
+    line = line_of(text, "partie")
+    assert any(p.startswith(f"{base}:{line}:") and "actors.red.role" in p for p in err.problems)
     assert any(p.startswith(f"{child}:4:") and "actors.blue.capability" in p
                for p in err.problems)
 

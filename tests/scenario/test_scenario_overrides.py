@@ -60,7 +60,8 @@ def test_numeric_key_matches_an_existing_anchor(write, minimal):
 
 
 def test_value_is_parsed_as_yaml(write, minimal):
-    scn = load_scenario(write(minimal), ["title='Talks: round two'", "battlefield.sides=[blue, red]"])
+    scn = load_scenario(write(minimal), ["title='Talks: round two'",
+                                         "battlefield.sides=[blue, red]"])
     assert scn.title == "Talks: round two"
     assert scn.battlefield.sides == ["blue", "red"]
 

@@ -217,7 +217,8 @@ def concession_contexts(p: Params, st: State, t: int) -> dict[int, ConcessionCon
             [utility(terms[:, a, :], p.ideal[:, b, :], weights[:, b, :], p.risk[:, b])
              for b in others], axis=1)
         contexts[a] = ConcessionContext(
-            round=t, max_rounds=p.max_rounds, tau=relative_time(t, p.max_rounds), start=st.start[:, a], previous=st.aspiration[:, a],
+            round=t, max_rounds=p.max_rounds, tau=relative_time(t, p.max_rounds),
+            start=st.start[:, a], previous=st.aspiration[:, a],
             reservation=st.reservation[:, a], authority=st.authority[:, a], own_offer=own[:, a],
             other_offer=other[:, a], other_gain=other[:, a] - st.other_offer_prev[:, a],
             other_own_offer=(wo * own[:, others]).sum(axis=1) / wsum,

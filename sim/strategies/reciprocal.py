@@ -2,7 +2,8 @@
 
 Faratin, Sierra & Jennings (1998) §4.2.3, behaviour-dependent ("imitative") tactics: absolute
 tit-for-tat, here in utility space. "It is critical that Russia reciprocate Ukraine's
-constructive steps" (Sybiha, 14 May 2025; ``docs/reference/istanbul-2025-article.txt``) is this rule.
+constructive steps" (Sybiha, 14 May 2025; ``docs/reference/istanbul-2025-article.txt``) is
+this rule.
 """
 
 from __future__ import annotations

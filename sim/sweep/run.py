@@ -39,7 +39,7 @@ from sim.sweep.designs import design_points
 from sim.sweep.errors import SweepError, SweepInterrupted
 from sim.sweep.executors import Pool, open_executor
 from sim.sweep.sensitivity import analyse
-from sim.sweep.shares import share_row
+from sim.sweep.shares import SHARE_COLUMNS, share_row
 from sim.sweep.spec import Sweep, base_data, load_sweep, with_overrides, yaml_value
 
 Progress = Callable[[int, int], None]
@@ -205,7 +205,8 @@ def points_table(folder: Path, sweep: Sweep, design: pd.DataFrame) -> pd.DataFra
     """``points.parquet``: one row per point, read from the point files, sorted by point."""
     rows = []
     for k in range(len(design)):
-        rows.append({"point": k, **share_row(store.read_point(folder, k), sweep.outputs)})
+        runs = store.read_point(folder, k, columns=list(SHARE_COLUMNS))
+        rows.append({"point": k, **share_row(runs, sweep.outputs)})
     shares = pd.DataFrame(rows)
     params = design.reset_index(drop=True).copy()
     for col in params.columns:

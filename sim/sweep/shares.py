@@ -14,6 +14,9 @@ import pandas as pd
 
 from sim.results.stats import wilson_interval
 
+#: The run-table columns the shares are computed from.
+SHARE_COLUMNS = ("outcome", "dictated_peace", "ceasefire_holds")
+
 
 def counts(runs: pd.DataFrame, output: str) -> tuple[int, int]:
     """``(k, n)``: replications with ``output`` and replications it is a share of."""

@@ -92,9 +92,9 @@ def write_point(folder: Path, k: int, runs: pd.DataFrame) -> Path:
     return path
 
 
-def read_point(folder: Path, k: int) -> pd.DataFrame:
-    """The replications of point ``k``."""
-    return pd.read_parquet(point_path(folder, k), engine="pyarrow")
+def read_point(folder: Path, k: int, columns: list[str] | None = None) -> pd.DataFrame:
+    """The replications of point ``k`` (only ``columns`` when given)."""
+    return pq.read_table(point_path(folder, k), columns=columns).to_pandas()
 
 
 def finished_points(folder: Path, n_points: int, runs_per_point: int) -> set[int]:

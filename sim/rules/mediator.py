@@ -12,7 +12,9 @@ Three methods, each returning one value per issue:
   ascending order of the salience ratio s_1i / s_2i (the logrolling order of Raiffa 1982,
   ch. 10), and the Nash product is maximised exactly on each segment. With three or more parties,
   or a risk exponent other than 1, the text is found by cyclic coordinate ascent on the log Nash
-  product (golden-section search per issue), which is concave in the box for rho >= 1.
+  product (golden-section search per issue, until it stops moving), started from the weighted
+  mean and from every party's own terms; the objective is concave in the box for rho >= 1. For
+  rho < 1 it is not, and the text is then a good local optimum, not a guaranteed global one.
   When no text gives every party more than its reservation, the text maximises the smallest
   surplus instead (the egalitarian rule of Kalai 1977), so the mediator still tables something.
 
@@ -118,16 +120,18 @@ def _log_nash(x, ideal, weights, rho, reservation):
     return np.where(ok, logp, -1e6 + surplus.min(axis=-1))
 
 
-def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start, sweeps=6):
-    """Cyclic coordinate ascent with golden-section line searches (many parties)."""
+def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start,
+                     max_sweeps=60, tol=1e-9):
+    """Cyclic coordinate ascent with golden-section line searches, until it stops moving."""
     x = np.where(free, np.clip(start, lo, hi), fixed)
     golden = (np.sqrt(5.0) - 1.0) / 2.0
     n_issues = x.shape[-1]
-    for _ in range(sweeps):
+    for _ in range(max_sweeps):
+        before = x.copy()
         for i in range(n_issues):
             a = lo[..., i].copy()
             b = hi[..., i].copy()
-            for _ in range(30):
+            for _ in range(45):
                 c = b - golden * (b - a)
                 d = a + golden * (b - a)
                 xc = x.copy()
@@ -139,8 +143,35 @@ def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, star
                 left = fc >= fd
                 b = np.where(left, d, b)
                 a = np.where(left, a, c)
-            x[..., i] = np.where(free[..., i], 0.5 * (a + b), x[..., i])
+            trial = x.copy()
+            trial[..., i] = np.where(free[..., i], 0.5 * (a + b), x[..., i])
+            better = _log_nash(trial, ideal, weights, rho, reservation) >= _log_nash(
+                x, ideal, weights, rho, reservation)
+            x = np.where(better[..., None], trial, x)
+        if np.max(np.abs(x - before), initial=0.0) < tol:
+            break
     return x
+
+
+def _best_of_starts(lo, hi, ideal, weights, rho, reservation, fixed, free, starts):
+    """Coordinate ascent from several starting texts; keep the best end point.
+
+    Starting from every party's own terms as well as the weighted mean matters: when the mean
+    clears no reservation, ascent on the smallest surplus can stall on a ridge, while a party's
+    own terms may already clear them all (a feasible start stays feasible).
+    """
+    best = None
+    best_score = None
+    for start in starts:
+        x = _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start)
+        score = _log_nash(x, ideal, weights, rho, reservation)
+        if best is None:
+            best, best_score = x, score
+        else:
+            take = score > best_score
+            best = np.where(take[..., None], x, best)
+            best_score = np.where(take, score, best_score)
+    return best
 
 
 def nash_text(
@@ -168,5 +199,6 @@ def nash_text(
     n_parties = stated.shape[-2]
     if n_parties == 2 and np.all(np.asarray(rho) == 1.0):
         return _two_party_nash(lo, hi, ideal, weights, reservation, fixed_terms, free)
-    start = weighted_mean_text(stated, np.ones(stated.shape[:-1]), weights)
-    return _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed_terms, free, start)
+    starts = [weighted_mean_text(stated, np.ones(stated.shape[:-1]), weights)]
+    starts += [stated[..., k, :] for k in range(n_parties)]
+    return _best_of_starts(lo, hi, ideal, weights, rho, reservation, fixed_terms, free, starts)

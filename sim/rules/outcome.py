@@ -30,7 +30,11 @@ def is_ceasefire(value, threshold: float, side: str = "low") -> np.ndarray:
     for a mirrored axis).
     """
     value = np.asarray(value)
-    return value <= threshold if side == "low" else value >= threshold
+    if side == "low":
+        return value <= threshold
+    if side == "high":
+        return value >= threshold
+    raise ValueError(f"ceasefire side must be 'low' or 'high', got {side!r}")
 
 
 def classify(

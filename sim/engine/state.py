@@ -44,6 +44,7 @@ class State:
     rearm_fear: np.ndarray  # (R,)
     other_offer_prev: np.ndarray  # (R, A) own utility of the other side's terms last round
     phase2: np.ndarray  # (R,) bool: the `first` issues are settled, everything is on the table
+    _weights: tuple | None = None  # (phase2 bytes, weights): the weights change only with phase2
 
     @classmethod
     def initial(cls, p: Params) -> State:
@@ -81,8 +82,12 @@ class State:
         return self.on_table(p) & ~self.settled
 
     def weights(self, p: Params) -> np.ndarray:
-        """(R, A, I) saliences normalised over the issues on the table."""
-        return normalised_salience(p.salience, self.on_table(p)[:, None, :])
+        """(R, A, I) saliences normalised over the issues on the table (cached per phase)."""
+        key = self.phase2.tobytes()
+        if self._weights is None or self._weights[0] != key:
+            w = normalised_salience(p.salience, self.on_table(p)[:, None, :])
+            self._weights = (key, w)
+        return self._weights[1]
 
     def agreed_or(self, positions: np.ndarray) -> np.ndarray:
         """Terms with settled issues at their settled values, others from ``positions``."""

@@ -301,9 +301,12 @@ def sobol_figure(sd: SweepDir) -> Figure:
         if not np.isfinite(part["ST"].to_numpy(dtype=float)).any():
             ax.text(0.5, 0.5, "does not vary over the sweep", transform=ax.transAxes,
                     ha="center", va="center", style="italic", color="#555555")
+            ax.set_xticks([])
+        else:
+            _index_limits(ax, part)
+            ax.axvline(0, color="#999999", lw=0.8)
         ax.set_yticks(y, params if i % nc == 0 else [""] * len(params))
         ax.invert_yaxis()
-        ax.axvline(0, color="#999999", lw=0.8)
         ax.set_title(label(out), fontsize=10.5)
         ax.set_xlabel("Sobol' index (error bar: 95% bootstrap interval)", fontsize=9)
         ax.grid(True, axis="x", color="#dddddd", linewidth=0.8)
@@ -312,6 +315,24 @@ def sobol_figure(sd: SweepDir) -> Figure:
             ax.legend(loc="lower right", fontsize=8.5, frameon=True)
     _titles(fig, sd, "Sobol' sensitivity of outcome shares")
     return fig
+
+
+def _index_limits(ax: Axes, part: pd.DataFrame) -> None:
+    """Keep the x axis near the indices' [0, 1] scale; very wide intervals are cut at the frame.
+
+    Small samples give wide bootstrap intervals (and indices a little outside [0, 1]); showing
+    them whole would squash every bar, so the axis stops at -0.25 and 1.25 and says so.
+    """
+    lows = (part[["S1", "ST"]].to_numpy(dtype=float)
+            - part[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
+    highs = (part[["S1", "ST"]].to_numpy(dtype=float)
+             + part[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
+    lo, hi = float(np.nanmin(lows)), float(np.nanmax(highs))
+    left, right = max(-0.25, min(-0.05, lo - 0.05)), min(1.25, max(0.3, hi + 0.05))
+    ax.set_xlim(left, right)
+    if lo < left or hi > right:
+        ax.text(0.99, 0.01, "some intervals cut at the frame", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=7.5, color="#555555", style="italic")
 
 
 def morris_figure(sd: SweepDir) -> Figure:

@@ -5,7 +5,7 @@ that ``SeedSequence(master).spawn(runs)`` gives), reduced to a 63-bit integer se
 reproduces the replication: ``numpy.random.default_rng(seed)``. Every random number a
 replication uses is drawn up front from its own generator, in this fixed order:
 
-1. one value per uncertain input, in document order;
+1. one value per uncertain input, in the order of the resolved scenario's fields;
 2. battlefield shocks, shape (max_rounds,);
 3. acceptance noise per round, actor and issue, (max_rounds, A, I), standard normal;
 4. acceptance noise for whole packages, (max_rounds, A);

@@ -194,8 +194,9 @@ def relative_time(t: int, max_rounds: int) -> float:
     """Relative time of the concession made at the end of round t: min(1, t / (T - 1)).
 
     The aspiration set after round t's answers is used in round t + 1, so with this convention
-    the aspiration a time-dependent party answers with in the last round T is exactly its
-    reservation (``docs/reference/bargaining.md`` warns that t / T never gets there).
+    the aspiration a time-dependent party answers with in the last round T is its reservation
+    (as of the end of round T - 1; round T's battlefield step may still move it a little)
+    (``docs/reference/bargaining.md`` warns that t / T never gets there).
     """
     return 1.0 if max_rounds <= 1 else min(1.0, t / (max_rounds - 1))
 

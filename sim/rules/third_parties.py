@@ -5,9 +5,9 @@ k_qpi = leverage_qp x engagement_q x salience_qi x (1 - salience_pi x capability
 leverage works in proportion to the patron's stake and effort and is resisted by how much the
 client cares and how strong it is. This is the "leverage" of mediation and patronage in
 Beardsley (2008, AJPS 52(4)) and of asymmetric dependence in Keohane & Nye (1977, ch. 1);
-the functional form is a modelling choice (``docs/ODD.md``, "Third parties"). When the weights
-on one party's issue sum to more than 1 they are scaled to sum 1, so a position never
-overshoots the pulling ideals.
+the functional form is a modelling choice (``docs/ODD.md`` §7.4, "Third-party pull").
+When the weights on one party's issue sum to more than 1 they are scaled to sum 1, so a
+position never overshoots the pulling ideals.
 """
 
 from __future__ import annotations

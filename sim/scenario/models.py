@@ -62,9 +62,15 @@ class Issue(_Model):
     anchors: dict[Score, str] = Field(
         default_factory=dict, description="What points of the 0-100 axis mean, for plots.")
     decides_ceasefire: bool = Field(
-        default=False, description="Agreement at or below the threshold is a general ceasefire.")
+        default=False, description=(
+            "Agreement on the ceasefire side of the threshold (see ceasefire_side) is a general "
+            "ceasefire."
+        ))
     ceasefire_threshold: Score = Field(
-        default=35.0, description="Highest settled value on this issue that counts as a ceasefire.")
+        default=35.0, description=(
+            "Threshold of the ceasefire side: with side low, the highest settled value that "
+            "counts as a ceasefire; with side high, the lowest."
+        ))
     ceasefire_side: Literal["low", "high"] = Field(
         default="low",
         description="End of the axis where the ceasefire lies: 'low' = at or below the "
@@ -151,7 +157,9 @@ class When(_Model):
     """Condition of a pressure measure: exactly one of the two keys."""
 
     no_agreement_by_round: int | None = Field(
-        default=None, ge=1, description="Fires if nothing is agreed by this round.")
+        default=None, ge=1, description=(
+            "Fires in the next round if no general ceasefire was agreed by the end of this round."
+        ))
     round: int | None = Field(default=None, ge=1, description="Fires at this round.")
 
     @model_validator(mode="after")
@@ -234,7 +242,10 @@ class Durability(_Model):
     guarantees: Number(0, 5) = Field(
         default=0.6, description="Hazard multiplier with third-party guarantees.")
     imposed: Number(0, 5) = Field(
-        default=1.8, description="Hazard multiplier for a dictated (imposed) peace.")
+        default=1.8, description=(
+            "Hazard multiplier for an imposed ceasefire: a party's utility of the settled terms "
+            "is below its round-0 reservation."
+        ))
     monitors_issue: str | None = Field(
         default=None, description="Issue whose settled value decides whether monitors deploy.")
     monitors_below: Score = Field(

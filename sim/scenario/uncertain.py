@@ -51,7 +51,7 @@ class UncertainInput:
 
 
 def uncertain_inputs(scn: Scenario) -> list[UncertainInput]:
-    """Every uncertain number of ``scn``, in document order (the order of the resolved YAML)."""
+    """Every uncertain number of ``scn``, in the order of the resolved scenario's fields."""
     found: list[UncertainInput] = []
     _walk(scn, type(scn), (), found)
     return found

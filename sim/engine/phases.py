@@ -249,17 +249,17 @@ def party_walks_out(p: Params, st: State, a: int, text: np.ndarray, t: int,
                     dr: Draws) -> np.ndarray:
     """(R,) party ``a`` leaves: its reservation exceeds the best it can still expect.
 
-    The best it can expect is the better of the current text and the other side's terms (with
-    settled issues as settled). Beyond ``walkout.threshold`` it leaves with probability
-    ``walkout.hazard`` per round (Zartman's "mutually hurting stalemate" read the other way: a
-    side that expects more from fighting than from talking stops talking; Zartman 2000).
+    The best it can still expect is what the other side actually offers: the utility of the other
+    parties' capability-weighted public terms (settled issues as settled). The mediator's text is
+    not a commitment of the other side, so it does not count. Beyond ``walkout.threshold`` the
+    party leaves with probability ``walkout.hazard`` per round (Zartman's "ripeness" read the
+    other way: a side that expects more from fighting than from talking stops talking;
+    Zartman 2000, in Stern & Druckman (eds.), *International Conflict Resolution after the Cold
+    War*).
     """
     w = st.weights(p)[:, a, :]
     main_open = (st.free(p) & ~p.separate).any(axis=1)
-    best = np.maximum(
-        utility(st.agreed_or(text), p.ideal[:, a, :], w, p.risk[:, a]),
-        utility(st.agreed_or(st.targets(p)[:, a, :]), p.ideal[:, a, :], w, p.risk[:, a]),
-    )
+    best = utility(st.agreed_or(st.targets(p)[:, a, :]), p.ideal[:, a, :], w, p.risk[:, a])
     frustrated = st.reservation[:, a] - best > p.walkout_threshold
     return st.active & main_open & frustrated & (dr.u_walkout[:, t - 1, a] < p.walkout_hazard)
 

@@ -68,3 +68,32 @@ def test_zeuthen_alternating_reaches_the_nash_point():
     assert row["outcome"] in ("comprehensive", "ceasefire")
     nash = 100 * (1 - 0.10 + 0.30) / 2  # A's ideal is 100: u_A = x/100, u_B = 1 - x/100
     assert abs(row["terms.ceasefire"] - nash) < 1.0
+
+
+def test_a_party_with_a_better_alternative_walks_out_and_talks_collapse():
+    scn = load_scenario(TINY / "tiny_two_party.yaml", overrides=[
+        "actors.blue.reservation=1.0", "negotiation.walkout.threshold=0.5",
+        "negotiation.walkout.hazard=1.0"])
+    runs = simulate(scn, runs=20, seed=1).runs
+    assert (runs["outcome"] == "collapse").all()
+    assert (runs["walkout_by"] == "blue").all()
+    assert (runs["rounds"] == 1).all()
+
+
+def test_walkout_hazard_zero_means_no_collapse():
+    scn = load_scenario(TINY / "tiny_two_party.yaml", overrides=[
+        "actors.blue.reservation=0.9", "negotiation.walkout.hazard=0.0"])
+    runs = simulate(scn, runs=20, seed=1).runs
+    assert not (runs["outcome"] == "collapse").any()
+    assert (runs["walkout_by"] == "").all()
+
+
+def test_pressure_fires_only_without_a_ceasefire_and_is_recorded():
+    scn = load_scenario(TINY / "tiny_two_party.yaml")
+    runs = simulate(scn, runs=100, seed=4).runs
+    fired = runs["fired.sanctions"]
+    assert set(fired.dropna().unique()) <= {4.0}  # no_agreement_by_round 3 -> checked in round 4
+    cease_by_3 = runs["outcome"].isin(["ceasefire", "comprehensive"]) & (runs["rounds"] <= 3)
+    assert fired[cease_by_3].isna().all()
+    leader = runs["fired.leader"].dropna()
+    assert set(leader.unique()) <= {2.0} and 0 < len(leader) < 40  # probability 0.1 at round 2

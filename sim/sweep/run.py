@@ -286,6 +286,8 @@ def _check_resume(folder: Path, sweep: Sweep) -> Path:
                          "; resume only with the sweep file (and base scenario) that started it")
     folder = folder.absolute()
     (folder / store.POINTS_DIR).mkdir(exist_ok=True)
+    for stale in (folder / store.POINTS_DIR).glob(".point-*.tmp-*"):  # left by a killed run
+        stale.unlink(missing_ok=True)
     return folder
 
 

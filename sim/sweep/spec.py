@@ -108,7 +108,9 @@ class Parameter:
             return list(self.values)
         assert self.low is not None and self.high is not None and self.steps is not None
         raw = np.linspace(self.low, self.high, self.steps)
-        levels = [float(f"{x:.12g}") for x in raw]
+        span = abs(float(self.high) - float(self.low)) or 1.0
+        # snap float noise (e.g. 5.6e-17 for 0) to zero relative to the span, then tidy digits
+        levels = [0.0 if abs(x) < 1e-12 * span else float(f"{x:.12g}") for x in raw]
         if isinstance(self.low, int) and isinstance(self.high, int) and all(
                 x == round(x) for x in levels):
             return [int(round(x)) for x in levels]

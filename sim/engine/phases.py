@@ -112,9 +112,7 @@ def mediator_text(p: Params, st: State, t: int) -> np.ndarray:
         proposer = parties[(t - 1) % len(parties)]
         text = st.agreed_or(st.public)[:, proposer, :]
     elif p.mediator_method == "nash":
-        w = st.weights(p)[:, parties, :]
-        text = mediator.nash_text(stated, p.ideal[:, parties, :], w, p.risk[:, parties],
-                                  st.reservation[:, parties], fixed, free)
+        text = _nash_by_track(p, st, stated, fixed, free)
     elif p.mediator_method == "weighted_mean":
         text = mediator.weighted_mean_text(stated, st.capability[:, parties],
                                            p.salience[:, parties, :])
@@ -122,6 +120,39 @@ def mediator_text(p: Params, st: State, t: int) -> np.ndarray:
         text = mediator.midpoint_text(stated)
     text = np.where(free, text, fixed)
     st.text = np.where(st.active[:, None], text, st.text)
+    return text
+
+
+def _nash_by_track(p: Params, st: State, stated, fixed, free) -> np.ndarray:
+    """Nash texts: one for the main-track issues together, one per separate-track issue.
+
+    Main-track issues are bargained as a whole over the parties' reservations, so the text can
+    trade one issue against another. A separate-track issue is negotiated on its own (that is
+    what the track means): its text is the Nash point of the parties' utilities on that issue
+    alone, over the utility of its status quo (0 when it has none), so it is not traded against
+    the main track.
+    """
+    parties = p.party_idx
+    ideal = p.ideal[:, parties, :]
+    rho = p.risk[:, parties]
+    main = free & ~p.separate
+    text = mediator.nash_text(stated, ideal, st.weights(p)[:, parties, :], rho,
+                              st.reservation[:, parties], fixed, main)
+    for i in np.flatnonzero(p.separate):
+        if not free[:, i].any():
+            continue
+        one = np.zeros(p.n_issues)
+        one[i] = 1.0
+        weights = np.broadcast_to(one, ideal.shape)
+        if np.isnan(p.status_quo[i]):
+            d = np.zeros(rho.shape)
+        else:
+            sq = np.full(ideal.shape[:-1], p.status_quo[i])
+            d = 1.0 - issue_loss(sq[..., None], ideal[..., i : i + 1], rho)[..., 0]
+        only = np.zeros_like(free)
+        only[:, i] = free[:, i]
+        alone = mediator.nash_text(stated, ideal, weights, rho, d, fixed, only)
+        text[:, i] = alone[:, i]
     return text
 
 

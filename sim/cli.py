@@ -12,6 +12,9 @@ import sys
 import traceback
 from pathlib import Path
 
+from sim.cli_types import non_negative as _non_negative
+from sim.cli_types import positive as _positive
+
 EXAMPLES = """\
 examples:
   ceasefire run scenarios/istanbul_2025.yaml                 # 2,000 runs, plots in results/
@@ -24,26 +27,6 @@ examples:
 
 class UserError(Exception):
     """A mistake in the user's input: reported in one message, exit status 2."""
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
 
 
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:

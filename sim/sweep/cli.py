@@ -11,6 +11,9 @@ import sys
 import time
 from typing import Any
 
+from sim.cli_types import non_negative as _non_negative
+from sim.cli_types import positive as _positive
+
 SWEEP_HELP = """\
 Run the base scenario of SWEEP (a sweep YAML file) at every point of its design (grid, lhs,
 sobol or morris) with runs_per_point replications each, and write a sweep folder:
@@ -44,26 +47,6 @@ examples:
   ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
   ceasefire compare results/istanbul-2025/20250516T120000Z-s1 scenarios/istanbul_2025.yaml \
       --runs 4000"""
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
 
 
 def add_parsers(subparsers: Any) -> None:

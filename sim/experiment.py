@@ -51,6 +51,7 @@ def scenario_meta(scn, result: RunResult) -> dict:
         "engine": result.engine, "protocol": scn.negotiation.protocol,
         "trace_runs": min(result.trace_runs, result.n_runs),
         "max_rounds": scn.negotiation.max_rounds,
+        "battlefield_sides": list(scn.battlefield.sides) if scn.battlefield else [],
         "issues": {
             iid: {"label": iss.label, "anchors": {f"{k:g}": v for k, v in iss.anchors.items()},
                   "track": iss.track, "decides_ceasefire": iss.decides_ceasefire,

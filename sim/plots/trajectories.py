@@ -99,6 +99,33 @@ def _momentum_panel(ax: Axes, rd: RunDir, last: int) -> None:
     ax.set_ylabel(f"momentum ({favours})")
 
 
+EVENT_COLOUR = "#9c2a6b"
+
+
+def fired_markers(runs: pd.DataFrame) -> list[tuple[str, int, float]]:
+    """(name, modal round, share of runs) for every event or pressure that fired anywhere."""
+    out = []
+    for col in runs.columns:
+        if not col.startswith("fired."):
+            continue
+        rounds = runs[col].dropna()
+        if len(rounds):
+            out.append((col[len("fired.") :], int(rounds.mode().iloc[0]), len(rounds) / len(runs)))
+    return out
+
+
+def _mark_events(axes, markers, label_ax) -> None:
+    """A dotted line at the modal round of each fired event, labelled on one panel."""
+    for k, (name, rnd, share) in enumerate(markers):
+        for ax in axes:
+            ax.axvline(rnd, color=EVENT_COLOUR, linestyle=":", linewidth=1.1, zorder=0)
+        label_ax.annotate(
+            f"{name} ({share:.0%} of runs)", xy=(rnd, 1.0), xycoords=("data", "axes fraction"),
+            xytext=(3, -10 - 11 * k), textcoords="offset points", fontsize=7.5,
+            color=EVENT_COLOUR, va="top",
+        )
+
+
 def make_figure(rd: RunDir) -> Figure:
     """Draw one fan chart per main issue (and the battlefield momentum) over the rounds.
 
@@ -151,6 +178,9 @@ def make_figure(rd: RunDir) -> Figure:
         _momentum_panel(axes[len(main)], rd, last)
     for ax in axes[panels:]:
         ax.set_axis_off()
+    markers = fired_markers(rd.runs)
+    if markers:
+        _mark_events(axes[:panels], markers, axes[panels - 1])
     for ax in axes[:panels]:
         ax.set_xlim(0, max(last, 1))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -166,6 +196,9 @@ def make_figure(rd: RunDir) -> Figure:
         handles.append(
             Line2D([], [], color=TEXT_COLOUR, linestyle="--", label="mediator's text (median)")
         )
+    if markers:
+        handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=":",
+                              label="event or pressure fired (modal round)"))
     handles += [
         Patch(color="#888888", alpha=0.45, label="25–75% of runs"),
         Patch(color="#888888", alpha=0.18, label="10–90% of runs"),

@@ -90,8 +90,8 @@ def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = Non
     why = {
         "comprehensive": "every issue was settled",
         "ceasefire": "a general ceasefire was agreed; other issues stayed open",
-        "partial": "only separate-track issues were settled",
-        "stalemate": f"the deadline of {p.max_rounds} rounds passed without enough agreement",
+        "partial": "some issues were settled, but no general ceasefire",
+        "stalemate": f"the deadline of {p.max_rounds} rounds passed with nothing agreed",
         "collapse": "a party walked out",
     }[outcome]
     lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")

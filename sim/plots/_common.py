@@ -29,8 +29,8 @@ OUTCOME_COLOURS: dict[str, str] = {
 OUTCOME_MEANINGS: dict[str, str] = {
     "comprehensive": "every agenda issue settled",
     "ceasefire": "general ceasefire, issues open",
-    "partial": "separate-track deal only",
-    "stalemate": "no deal by the last round",
+    "partial": "some issues settled, no ceasefire",
+    "stalemate": "nothing settled by the last round",
     "collapse": "a party walked out",
 }
 #: Colours of the parties in trajectory plots, in actor order.

@@ -1,4 +1,4 @@
-"""``rounds.png``: when the replications ended, stacked by outcome."""
+"""``rounds.png``: when the replications ended (by outcome) and when each issue was agreed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.plots._common import OUTCOME_COLOURS, new_figure, save, set_titles
-from sim.results.meta import outcome_order
+from sim.plots._common import OUTCOME_COLOURS, new_figure, save, set_titles, wrap
+from sim.results.meta import issue_ids, issue_label, outcome_order
 from sim.results.store import RunDir
 
 FILENAME = "rounds.png"
@@ -32,8 +32,13 @@ def make_figure(rd: RunDir) -> Figure:
     first = min(1, int(rounds.min())) if rounds.size else 1
     x = np.arange(first, last + 1)
 
-    fig = new_figure(11.5, 5.6)
-    ax = fig.subplots()
+    agreed = agreement_rounds(rd)
+    if agreed is None:
+        fig = new_figure(11.5, 5.6)
+        ax = fig.subplots()
+    else:
+        fig = new_figure(11.5, 5.6 + 0.42 * len(agreed.index) + 1.2)
+        ax, ax2 = fig.subplots(2, 1, height_ratios=[5.0, 0.42 * len(agreed.index) + 1.0])
     bottom = np.zeros(x.size)
     by_outcome = rd.summary.get("rounds", {}).get("by_outcome", {})
     for name in order:
@@ -86,8 +91,47 @@ def make_figure(rd: RunDir) -> Figure:
     )
     # Explicit headroom for the median label (stacked zero-height bars pin autoscaling).
     ax.set_ylim(0, max(1.0, float(bottom.max())) * 1.15)
-    set_titles(fig, rd, "When the talks ended")
+    if agreed is not None:
+        _agreement_panel(ax2, rd, agreed, first, last)
+    set_titles(fig, rd, "When the talks ended and when issues were agreed")
     return fig
+
+
+def agreement_rounds(rd: RunDir):
+    """Share of traced runs that agreed each issue in each round (issues x rounds), or None.
+
+    Read from ``rounds.parquet``: an issue is agreed in the first round whose ``settled`` flag
+    is true for it.
+    """
+    rounds = rd.rounds
+    if not len(rounds) or "settled" not in rounds:
+        return None
+    rows = rounds[rounds["settled"].astype(bool)]
+    traced = int(rounds["run"].nunique())
+    first = rows.groupby(["run", "issue"], sort=False)["round"].min().reset_index()
+    table = first.groupby(["issue", "round"]).size().unstack(fill_value=0) / traced
+    order = [i for i in issue_ids(rd.meta) if i in table.index] or list(table.index)
+    return table.reindex(issue_ids(rd.meta) or order, fill_value=0.0)
+
+
+def _agreement_panel(ax, rd: RunDir, agreed, first: int, last: int) -> None:
+    cols = np.arange(first, last + 1)
+    grid = agreed.reindex(columns=cols, fill_value=0.0).to_numpy(float)
+    ax.imshow(100 * grid, aspect="auto", cmap="Greens", vmin=0,
+                      vmax=max(1.0, 100 * float(grid.max())),
+                      extent=(first - 0.5, last + 0.5, len(grid) - 0.5, -0.5))
+    for r, c in zip(*np.nonzero(grid > 0), strict=True):
+        value = 100 * grid[r, c]
+        ax.text(cols[c], r, f"{value:.0f}" if value >= 1 else "<1", ha="center", va="center",
+                fontsize=7.5, color="white" if value > 60 * grid.max() else "#222222")
+    ax.set_yticks(range(len(agreed.index)),
+                  [wrap(issue_label(rd.meta, i), 30, 2) for i in agreed.index], fontsize=8.5)
+    ax.set_xlim(first - 0.6, last + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3, nbins=min(25, cols.size)))
+    ax.set_xlabel("round in which the issue was agreed")
+    traced = int(rd.rounds["run"].nunique())
+    ax.set_title(f"When each issue was agreed: % of the {traced:,} traced runs that agreed it in "
+                 "that round (darker = more; blank = none)", loc="left", fontsize=10)
 
 
 def draw(rd: RunDir, out_dir: Path) -> Path:

@@ -147,12 +147,16 @@ def cmd_list(args) -> int:
     from sim.strategies import get, names
 
     print("Shipped scenarios:")
-    for path in shipped_scenarios():
+    paths = shipped_scenarios()
+    shown = [os.path.relpath(p) if not os.path.relpath(p).startswith("..") else str(p)
+             for p in paths]
+    width = max((len(s) for s in shown), default=0)
+    for path, label in zip(paths, shown, strict=True):
         try:
             title = load_scenario(path).title
         except ScenarioError:
             title = "(does not validate)"
-        print(f"  {path.as_posix():<50} {title}")
+        print(f"  {label:<{width}}  {title}")
     print("Strategies:")
     for name in names():
         doc = (get(name).__doc__ or "").strip().splitlines()[0]

@@ -30,6 +30,7 @@ import numpy as np
 from sim.rules.utility import utility
 
 METHODS = ("nash", "weighted_mean", "midpoint")
+GOLDEN_STEPS = 36  # brackets each coordinate to 0.618**36 * 100 < 3e-6 axis points
 
 
 def midpoint_text(stated: np.ndarray) -> np.ndarray:
@@ -123,36 +124,55 @@ def _log_nash(x, ideal, weights, rho, reservation):
 
 
 def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start,
-                     max_sweeps=60, tol=1e-9):
-    """Cyclic coordinate ascent with golden-section line searches, until it stops moving."""
-    x = np.where(free, np.clip(start, lo, hi), fixed)
+                     max_sweeps=60, tol=1e-7):
+    """Cyclic coordinate ascent with golden-section line searches, until it stops moving.
+
+    Each replication (row of the leading axes) stops on its own once a whole sweep moves none of
+    its coordinates by more than ``tol``; only the rows still moving are swept again.
+    """
+    shape = start.shape
+    n_issues = shape[-1]
+    batch = shape[:-1]
+
+    def rows(arr, trailing: int) -> np.ndarray:
+        """Broadcast to batch + the last ``trailing`` dims of ``arr``; flatten the batch."""
+        arr = np.asarray(arr)
+        tail = arr.shape[arr.ndim - trailing:]
+        return np.broadcast_to(arr, batch + tail).reshape((-1,) + tail)
+
+    lo2, hi2, fixed2, free2 = (rows(arr, 1) for arr in (lo, hi, fixed, free))
+    ideal2, weights2 = rows(ideal, 2), rows(weights, 2)
+    rho2, res2 = rows(rho, 1), rows(reservation, 1)
+    x = np.where(free2, np.clip(start.reshape(-1, n_issues), lo2, hi2), fixed2)
     golden = (np.sqrt(5.0) - 1.0) / 2.0
-    n_issues = x.shape[-1]
+    live = np.arange(x.shape[0])
     for _ in range(max_sweeps):
-        before = x.copy()
+        if live.size == 0:
+            break
+        xs = x[live]
+        before = xs.copy()
+        args = (ideal2[live], weights2[live], rho2[live], res2[live])
         for i in range(n_issues):
-            a = lo[..., i].copy()
-            b = hi[..., i].copy()
-            for _ in range(45):
+            a = lo2[live, i].copy()
+            b = hi2[live, i].copy()
+            for _ in range(GOLDEN_STEPS):
                 c = b - golden * (b - a)
                 d = a + golden * (b - a)
-                xc = x.copy()
-                xc[..., i] = c
-                xd = x.copy()
-                xd[..., i] = d
-                fc = _log_nash(xc, ideal, weights, rho, reservation)
-                fd = _log_nash(xd, ideal, weights, rho, reservation)
-                left = fc >= fd
+                xc = xs.copy()
+                xc[:, i] = c
+                xd = xs.copy()
+                xd[:, i] = d
+                left = _log_nash(xc, *args) >= _log_nash(xd, *args)
                 b = np.where(left, d, b)
                 a = np.where(left, a, c)
-            trial = x.copy()
-            trial[..., i] = np.where(free[..., i], 0.5 * (a + b), x[..., i])
-            better = _log_nash(trial, ideal, weights, rho, reservation) >= _log_nash(
-                x, ideal, weights, rho, reservation)
-            x = np.where(better[..., None], trial, x)
-        if np.max(np.abs(x - before), initial=0.0) < tol:
-            break
-    return x
+            trial = xs.copy()
+            trial[:, i] = np.where(free2[live, i], 0.5 * (a + b), xs[:, i])
+            better = _log_nash(trial, *args) >= _log_nash(xs, *args)
+            xs = np.where(better[:, None], trial, xs)
+        x[live] = xs
+        moving = np.max(np.abs(xs - before), axis=1, initial=0.0) >= tol
+        live = live[moving]
+    return x.reshape(shape)
 
 
 def _best_of_starts(lo, hi, ideal, weights, rho, reservation, fixed, free, starts):

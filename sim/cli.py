@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -83,7 +84,7 @@ def cmd_run(args) -> int:
             plots=not args.no_plots,
             trace_runs=args.trace_runs,
             progress=bar,
-            command="ceasefire " + " ".join(args.argv),
+            command=shlex.join(["ceasefire", *args.argv]),
         )
     finally:
         bar.close()
@@ -127,10 +128,12 @@ def cmd_validate(args) -> int:
 def _validate_any(path: str, validate_file) -> list[str]:
     """Validate a scenario file or, when it starts with ``sweep:``, a sweep file."""
     try:
-        head = Path(path).read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        head = ""
-    if any(line.strip().startswith("sweep:") for line in head.splitlines()):
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8", errors="replace"))
+    except (OSError, yaml.YAMLError):
+        data = None  # the scenario validator reports unreadable or malformed files
+    if isinstance(data, dict) and "sweep" in data and "schema" not in data:
         try:
             from sim.sweep import validate_sweep
         except ImportError:  # pragma: no cover - sweeps always ship
@@ -311,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except FileNotFoundError as exc:
         print(f"error: {exc.filename or exc}: no such file or folder", file=sys.stderr)
+        return 2
+    except (PermissionError, NotADirectoryError, IsADirectoryError, FileExistsError) as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

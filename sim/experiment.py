@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import shlex
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 import sim
 from sim.engine.runner import RunResult, simulate
 from sim.results import summarise, write_run_dir
+from sim.results.store import check_target
 from sim.scenario import load_scenario, resolved_yaml
 
 KEY_PACKAGES = ("numpy", "pandas", "pyarrow", "mesa", "pydantic", "matplotlib", "pyyaml", "scipy")
@@ -86,29 +88,41 @@ def run_scenario(
     """
     started = datetime.now(UTC)
     scn = load_scenario(path, overrides=list(overrides))
-    if out is not None:  # refuse an existing folder before spending time on the runs
-        from sim.results.store import _check_target
-
-        _check_target(Path(out), force)
+    if out is not None:  # refuse an unusable output folder before spending time on the runs
+        check_target(Path(out), force)
+    else:
+        check_target(Path(root) / scn.name / "new", False)
     result = simulate(scn, runs=runs, seed=seed, engine=engine, jobs=jobs,
                       trace_runs=trace_runs, progress=progress)
+    # the saved scenario reproduces this run on its own: its seed and runs are the ones used
+    scn = scn.model_copy(update={"seed": result.seed, "runs": result.n_runs})
     meta = scenario_meta(scn, result)
     text = Path(path).read_bytes()
+    resolved = resolved_yaml(scn)
+    if scn.negotiation.protocol == "expected_utility":
+        engine = "vector"  # the expected utility model has a single, vectorised implementation
     manifest = {
         "package": "ceasefire-sim", "version": sim.__version__, "seed": result.seed,
         "runs": result.n_runs, "engine": engine, "jobs": jobs, "protocol": meta["protocol"],
-        "command": command or " ".join(sys.argv), "scenario_file": str(Path(path)),
-        "scenario_sha256": hashlib.sha256(text).hexdigest(), "overrides": list(overrides),
+        "command": command or shlex.join(sys.argv), "scenario_file": str(Path(path)),
+        "scenario_sha256": hashlib.sha256(text).hexdigest(),
+        "resolved_scenario_sha256": hashlib.sha256(resolved.encode("utf-8")).hexdigest(),
+        "overrides": list(overrides),
         "trace_runs": meta["trace_runs"], "started": started.isoformat(),
         "finished": datetime.now(UTC).isoformat(), "elapsed_seconds": round(result.elapsed, 3),
         "versions": package_versions(),
     }
-    folder = write_run_dir(out, root=root, scenario_name=scn.name, seed=result.seed,
-                           runs_df=result.runs, rounds_df=result.rounds, meta=meta,
-                           scenario_yaml=resolved_yaml(scn), manifest=manifest, force=force)
     drawn: list[Path] = []
-    if plots:
+
+    def draw_plots(tmp: Path) -> None:
+        # drawn into the temporary folder, so a folder is only published with its plots
         from sim.plots import draw_all
 
-        drawn = draw_all(folder)
+        drawn.extend(draw_all(tmp))
+
+    folder = write_run_dir(out, root=root, scenario_name=scn.name, seed=result.seed,
+                           runs_df=result.runs, rounds_df=result.rounds, meta=meta,
+                           scenario_yaml=resolved, manifest=manifest, force=force,
+                           before_publish=draw_plots if plots else None)
+    drawn = [folder / "plots" / p.name for p in drawn]
     return RunReport(folder, summarise(result.runs, meta), result.elapsed, result, drawn)

@@ -47,7 +47,7 @@ def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = Non
     if dr.samples:
         lines.append("Sampled inputs: " + ", ".join(f"{k} = {v[0]:.3g}"
                                                     for k, v in dr.samples.items()))
-    lines.append("Opening positions (0 = first anchor, 100 = last):")
+    lines.append("Opening positions (each issue's 0-100 axis, see its anchors):")
     for a in p.party_idx:
         lines.append(f"  {name[p.actor_ids[a]]}: {_terms(p.position[0, a], issues)}; "
                      f"reservation {p.reservation[0, a]:.2f}, "

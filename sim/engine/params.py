@@ -33,7 +33,7 @@ class PressureSpec:
     war_cost: np.ndarray
     leverage: np.ndarray
 
-    def fires_at(self, t: int) -> int:
+    def fires_at(self) -> int:
         """Round in which the measure is checked."""
         return self.at if self.kind == "round" else self.at + 1
 

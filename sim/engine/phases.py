@@ -56,7 +56,7 @@ def events_step(p: Params, st: State, t: int, dr: Draws) -> list[str]:
     agreed = ceasefire_agreed(st.settled, st.terms, p.ceasefire_issue, p.ceasefire_threshold,
                               p.ceasefire_side)
     for k, pr in enumerate(p.pressures):
-        if pr.fires_at(t) != t:
+        if pr.fires_at() != t:
             continue
         fire = st.active.copy()
         if pr.kind == "no_agreement_by_round":

@@ -9,7 +9,6 @@ replication: per-task overheads are several times the cost of one replication).
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -179,7 +178,3 @@ def simulate(
     return RunResult(scenario, runs_df, rounds_df, s, n, engine, tr_runs,
                      time.perf_counter() - t0)
 
-
-def is_tty() -> bool:
-    """Whether progress bars should be shown (stderr is a terminal)."""
-    return sys.stderr.isatty()

@@ -27,7 +27,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,14 +240,42 @@ def _sha256(path: Path) -> str:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _check_target(out_dir: Path, force: bool) -> None:
+def check_target(out_dir: Path | str, force: bool) -> None:
+    """Refuse an output folder that cannot or must not be written, before any work is done.
+
+    A non-empty folder is refused unless ``force``; even with ``force`` only an earlier result
+    folder (one with a ``manifest.json``) is replaced, never an arbitrary folder. The parent must
+    be a folder that can be created and written.
+
+    Raises:
+        OutputExistsError: the folder exists and may not be replaced.
+        ResultsError: the path is a file, or its parent cannot be created or written.
+    """
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ResultsError(f"output path {out_dir} exists and is not a folder")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise OutputExistsError(
-            f"output folder {out_dir} exists and is not empty; "
-            "choose another folder or use --force to replace it"
-        )
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not force:
+            raise OutputExistsError(
+                f"output folder {out_dir} exists and is not empty; "
+                "choose another folder or use --force to replace it"
+            )
+        if not (out_dir / MANIFEST_FILE).is_file():
+            raise OutputExistsError(
+                f"output folder {out_dir} is not empty and is not a result folder (no "
+                f"{MANIFEST_FILE}); --force replaces only earlier result folders"
+            )
+    parent = out_dir.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ResultsError(f"cannot create the folder {parent} for {out_dir}: "
+                           f"{exc.strerror or exc}") from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ResultsError(f"cannot write in {parent} (permission denied)")
+
+
+_check_target = check_target
 
 
 def _fill_folder(
@@ -308,6 +336,7 @@ def write_run_dir(
     scenario_yaml: str,
     manifest: Mapping[str, Any],
     force: bool = False,
+    before_publish: Callable[[Path], Any] | None = None,
 ) -> Path:
     """Write a complete result folder, atomically.
 
@@ -325,6 +354,8 @@ def write_run_dir(
         scenario_yaml: The fully resolved scenario as YAML text.
         manifest: Provenance fields; ``files`` (name -> bytes, sha256) and ``summary`` are added.
         force: Replace an existing non-empty ``out_dir`` (only once the new folder is complete).
+        before_publish: Called with the complete temporary folder before it is renamed into
+            place (e.g. to draw the plots into it); if it fails, nothing is published.
 
     Returns:
         The path of the finished folder.
@@ -363,6 +394,8 @@ def write_run_dir(
             scenario_yaml=scenario_yaml,
             manifest=manifest,
         )
+        if before_publish is not None:
+            before_publish(tmp)
         if out_dir is None:
             target = _rename_to_free_name(tmp, target)
         else:

@@ -116,6 +116,15 @@ def _pressure_problems(scn: Scenario) -> Iterator[Problem]:
 
 
 def _event_problems(scn: Scenario) -> Iterator[Problem]:
+    for name in scn.events:
+        if name in scn.pressure:
+            yield (("events", name),
+                   f"the name {name!r} is used by an event and by a pressure measure; each "
+                   "needs its own name (both are recorded as fired.<name>)")
+    yield from _event_set_problems(scn)
+
+
+def _event_set_problems(scn: Scenario) -> Iterator[Problem]:
     for name, event in scn.events.items():
         for path, value in event.set.items():
             loc = ("events", name, "set", path)

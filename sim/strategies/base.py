@@ -26,11 +26,12 @@ class ConcessionContext:
             min(1, t / (T - 1)) so that the aspiration a party answers with in the last round
             is exactly its reservation (``docs/reference/bargaining.md`` warns that conventions such
             as (k+1)/(n+1) never get there).
-        start: aspiration at round 0 (utility of the opening position).
+        start: aspiration at the start of the current agenda phase (round 0, or the round the
+            ``first`` issues were settled and the rest joined).
         previous: aspiration after the previous round.
         reservation: current reservation utility (the floor; it moves with the battlefield).
         authority: delegation authority in [0, 1]; 1 = the leader is in the room.
-        own_offer: own utility of own stated terms.
+        own_offer: own utility of own public terms (its own position as pressure displaces it).
         other_offer: own utility of the other side's stated terms.
         other_gain: own utility gained from the other side's last restatement
             (u(other's terms now) - u(other's terms a round ago)); 0 in round 1.

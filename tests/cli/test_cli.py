@@ -37,9 +37,16 @@ def test_existing_output_is_refused_and_kept(tmp_path, capsys):
     assert main(["run", str(TINY), "--runs", "5", "--out", str(out), "--no-plots"]) == 2
     assert "exists" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    # --force replaces only an earlier result folder, never an arbitrary one
     assert main(["run", str(TINY), "--runs", "5", "--out", str(out), "--no-plots",
+                 "--force"]) == 2
+    assert "not a result folder" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    res = tmp_path / "res2"
+    assert main(["run", str(TINY), "--runs", "5", "--out", str(res), "--no-plots"]) == 0
+    assert main(["run", str(TINY), "--runs", "6", "--out", str(res), "--no-plots",
                  "--force"]) == 0
-    assert (out / "runs.parquet").exists()
+    assert len(pd.read_parquet(res / "runs.parquet")) == 6
 
 
 def test_same_seed_gives_byte_identical_runs_whatever_jobs(tmp_path):

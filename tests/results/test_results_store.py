@@ -125,13 +125,22 @@ def test_existing_empty_out_is_used(write_kwargs, tmp_path):
     assert {p.name for p in path.iterdir()} == FILES
 
 
-def test_force_replaces_the_folder(write_kwargs, tmp_path):
+def test_force_replaces_an_earlier_result_folder(write_kwargs, tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
+    write_run_dir(out, **write_kwargs)
     (out / "old.txt").write_text("old")
     path = write_run_dir(out, force=True, **write_kwargs)
     assert {p.name for p in path.iterdir()} == FILES
     assert leftovers(tmp_path) == []
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_result(write_kwargs, tmp_path):
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "sub" / "thesis.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match="not a result folder"):
+        write_run_dir(out, force=True, **write_kwargs)
+    assert (out / "sub" / "thesis.txt").read_text() == "mine"
 
 
 def test_failure_mid_write_leaves_nothing(write_kwargs, tmp_path, monkeypatch):
@@ -156,6 +165,7 @@ def test_failure_with_force_keeps_the_old_folder(write_kwargs, tmp_path, monkeyp
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.txt").write_text("old")
+    (out / "manifest.json").write_text("{}")
 
     def failing(*args, **kwargs):
         raise RuntimeError("boom")
@@ -163,7 +173,7 @@ def test_failure_with_force_keeps_the_old_folder(write_kwargs, tmp_path, monkeyp
     monkeypatch.setattr(store, "summarise", failing)
     with pytest.raises(RuntimeError, match="boom"):
         write_run_dir(out, force=True, **write_kwargs)
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "old.txt"]
     assert leftovers(tmp_path) == []
 
 

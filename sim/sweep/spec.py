@@ -120,7 +120,14 @@ class Parameter:
         """Values that stand for the whole parameter when checking it against the scenario."""
         if self.values is not None:
             return list(dict.fromkeys(yaml_value(v) for v in self.values))
-        return [yaml_value(self.low), yaml_value(self.high)]
+        ends = [yaml_value(self.low), yaml_value(self.high)]
+        if self.steps is None:
+            # sampled designs draw any value in between: an integer-only key must fail here,
+            # at validation, not at the first point of the sweep
+            inner = float(self.low) + 0.37 * (float(self.high) - float(self.low))
+            if inner != round(inner):
+                ends.append(yaml_value(inner))
+        return ends
 
     def as_dict(self) -> dict[str, Any]:
         """The parameter as written in a resolved ``sweep.yaml``."""

@@ -147,3 +147,18 @@ def test_yaml_value_round_trips(value):
 @pytest.mark.parametrize("name", ["eu_pressure_x_momentum.yaml", "baseline_sobol.yaml"])
 def test_shipped_sweeps_validate(name):
     assert validate_sweep(SHIPPED / name) == []
+
+
+def test_sampled_design_over_an_integer_key_is_refused_at_validation(tmp_path):
+    from pathlib import Path
+
+    from sim.sweep import validate_sweep
+
+    base = Path(__file__).resolve().parent / "data" / "tiny.yaml"
+    sweep = tmp_path / "ints.yaml"
+    sweep.write_text(
+        f"sweep: 1\nscenario: {base}\nruns_per_point: 5\ndesign: lhs\nsamples: 4\n"
+        "parameters:\n  negotiation.max_rounds: {low: 1, high: 5}\noutputs: [partial]\n"
+    )
+    problems = validate_sweep(sweep)
+    assert problems and "negotiation.max_rounds" in problems[0] and "integer" in problems[0]

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.draws import draw, replication_seeds
 from sim.engine.finish import finish
-from sim.engine.params import compile_params
+from sim.engine.runner import replication_inputs
 from sim.model import NegotiationModel
 from sim.rules.outcome import OUTCOMES
-from sim.scenario import ScenarioError, load_scenario, uncertain_inputs
+from sim.scenario import ScenarioError, load_scenario
 
 
 def _terms(values, issues, mask=None) -> str:
@@ -29,10 +28,7 @@ def build_model(path: str | Path, run: int = 0, overrides=(), seed: int | None =
             "uses negotiation.protocol: expected_utility (see its rounds.parquet instead)"
         )
     s = scn.seed if seed is None else seed
-    seeds = replication_seeds(s, run, run + 1)
-    dr = draw(seeds, uncertain_inputs(scn), scn.negotiation.max_rounds, len(scn.actors),
-              len(scn.issues), len(scn.events))
-    p = compile_params(scn, dr.samples, 1)
+    seeds, dr, p = replication_inputs(scn, s, run, run + 1)
     return scn, NegotiationModel(p, dr, rng=int(seeds[0])), dr, int(seeds[0])
 
 

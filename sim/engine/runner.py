@@ -48,19 +48,26 @@ def _uncertain(scenario):
     return uncertain_inputs(scenario)
 
 
+def replication_inputs(scenario, seed: int, start: int, stop: int):
+    """Seeds, random draws and compiled parameters of replications ``start`` .. ``stop - 1``.
+
+    The one place where a scenario becomes what an engine consumes; both the runner and
+    ``ceasefire explain`` go through it, so replication k is the same in both.
+    """
+    seeds = replication_seeds(seed, start, stop)
+    neg = scenario.negotiation
+    dr = draw(seeds, _uncertain(scenario), neg.max_rounds, len(scenario.actors),
+              len(scenario.issues), len(scenario.events))
+    return seeds, dr, compile_params(scenario, dr.samples, stop - start)
+
+
 def run_chunk(scenario, seed: int, start: int, stop: int, engine: str,
               trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run replications ``start`` .. ``stop - 1``; return their runs and rounds tables.
 
     A top-level function so that process pools and Dask workers can call it.
     """
-    inputs = _uncertain(scenario)
-    seeds = replication_seeds(seed, start, stop)
-    n_events = len(scenario.events)
-    neg = scenario.negotiation
-    n_actors, n_issues = len(scenario.actors), len(scenario.issues)
-    dr = draw(seeds, inputs, neg.max_rounds, n_actors, n_issues, n_events)
-    p = compile_params(scenario, dr.samples, stop - start)
+    seeds, dr, p = replication_inputs(scenario, seed, start, stop)
     run_ids = np.arange(start, stop)
     keep = run_ids < trace_runs
     if p.protocol == "expected_utility":

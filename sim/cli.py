@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sim.cli_types import non_negative as _non_negative
 from sim.cli_types import positive as _positive
+from sim.engine import ENGINES
 
 EXAMPLES = """\
 examples:
@@ -144,7 +145,8 @@ def _validate_any(path: str, validate_file) -> list[str]:
 
 def cmd_list(args) -> int:
     """List shipped scenarios, strategies and protocols."""
-    from sim.protocols import PROTOCOLS
+    from sim.protocols import get as get_protocol
+    from sim.protocols import names as protocol_names
     from sim.scenario import load_scenario, shipped_scenarios
     from sim.scenario.errors import ScenarioError
     from sim.strategies import get, names
@@ -165,8 +167,8 @@ def cmd_list(args) -> int:
         doc = (get(name).__doc__ or "").strip().splitlines()[0]
         print(f"  {name:<12} {doc}")
     print("Protocols:")
-    for name, doc in PROTOCOLS.items():
-        print(f"  {name:<17} {doc}")
+    for name in protocol_names():
+        print(f"  {name:<17} {get_protocol(name).help}")
     return 0
 
 
@@ -229,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="reuse a non-empty --out folder")
     p.add_argument(
         "--engine",
-        choices=("vector", "mesa"),
+        choices=ENGINES,
         default="vector",
         help="vector (fast, default) or mesa (agent-based reference; same results)",
     )

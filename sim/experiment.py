@@ -7,21 +7,20 @@ directly.
 from __future__ import annotations
 
 import hashlib
-import platform
 import shlex
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import sim
 from sim.engine.runner import RunResult, simulate
+from sim.protocols import get as get_protocol
 from sim.results import summarise, write_run_dir
+from sim.results.provenance import package_versions
 from sim.results.store import check_target
 from sim.scenario import load_scenario, resolved_yaml
-
-KEY_PACKAGES = ("numpy", "pandas", "pyarrow", "mesa", "pydantic", "matplotlib", "pyyaml", "scipy")
 
 
 @dataclass
@@ -33,17 +32,6 @@ class RunReport:
     elapsed: float
     result: RunResult
     plots: list[Path]
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape the numbers."""
-    out = {"python": platform.python_version(), "ceasefire-sim": sim.__version__}
-    for name in KEY_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def scenario_meta(scn, result: RunResult) -> dict:
@@ -64,52 +52,52 @@ def scenario_meta(scn, result: RunResult) -> dict:
     }
 
 
-def run_scenario(
-    path: str | Path,
+def save_run(
+    result: RunResult,
     *,
-    overrides: list[str] = (),
-    runs: int | None = None,
-    seed: int | None = None,
     out: str | Path | None = None,
     root: str | Path = "results",
-    engine: str = "vector",
-    jobs: int = 1,
     force: bool = False,
     plots: bool = True,
-    trace_runs: int | None = None,
-    progress=None,
+    scenario_path: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    jobs: int = 1,
     command: str | None = None,
-) -> RunReport:
-    """Load ``path``, run it, write a new result folder and (optionally) its plots.
+    started: datetime | None = None,
+) -> tuple[Path, list[Path]]:
+    """Write a run as a new result folder (and its plots); return the folder and the plots.
+
+    Args:
+        result: what :func:`sim.engine.runner.simulate` returned.
+        out: the folder to write; default ``root/<scenario name>/<UTC time>-s<seed>/``.
+        root: output root for the default folder.
+        force: replace ``out`` if it is an earlier result folder.
+        plots: draw the figures (inside the temporary folder, before it is published).
+        scenario_path: the scenario file, recorded with its checksum in the manifest.
+        overrides, jobs, command, started: recorded in the manifest.
 
     Raises:
-        ScenarioError: the scenario or an override is wrong.
-        ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
+        ResultsError: the output folder cannot be used.
     """
-    started = datetime.now(UTC)
-    scn = load_scenario(path, overrides=list(overrides))
-    if out is not None:  # refuse an unusable output folder before spending time on the runs
-        check_target(Path(out), force)
-    else:
-        check_target(Path(root) / scn.name / "new", False)
-    result = simulate(scn, runs=runs, seed=seed, engine=engine, jobs=jobs,
-                      trace_runs=trace_runs, progress=progress)
     # the saved scenario reproduces this run on its own: its seed and runs are the ones used
-    scn = scn.model_copy(update={"seed": result.seed, "runs": result.n_runs})
+    scn = result.scenario.model_copy(update={"seed": result.seed, "runs": result.n_runs})
     meta = scenario_meta(scn, result)
-    text = Path(path).read_bytes()
     resolved = resolved_yaml(scn)
-    if scn.negotiation.protocol == "expected_utility":
-        engine = "vector"  # the expected utility model has a single, vectorised implementation
+    engine = result.engine
+    if not get_protocol(scn.negotiation.protocol).mesa:
+        engine = "vector"  # a protocol the Mesa engine does not run ran on the vector engine
+    finished = datetime.now(UTC)
     manifest = {
         "package": "ceasefire-sim", "version": sim.__version__, "seed": result.seed,
         "runs": result.n_runs, "engine": engine, "jobs": jobs, "protocol": meta["protocol"],
-        "command": command or shlex.join(sys.argv), "scenario_file": str(Path(path)),
-        "scenario_sha256": hashlib.sha256(text).hexdigest(),
+        "command": command or shlex.join(sys.argv),
+        "scenario_file": None if scenario_path is None else str(Path(scenario_path)),
+        "scenario_sha256": None if scenario_path is None else hashlib.sha256(
+            Path(scenario_path).read_bytes()).hexdigest(),
         "resolved_scenario_sha256": hashlib.sha256(resolved.encode("utf-8")).hexdigest(),
         "overrides": list(overrides),
-        "trace_runs": meta["trace_runs"], "started": started.isoformat(),
-        "finished": datetime.now(UTC).isoformat(), "elapsed_seconds": round(result.elapsed, 3),
+        "trace_runs": meta["trace_runs"], "started": (started or finished).isoformat(),
+        "finished": finished.isoformat(), "elapsed_seconds": round(result.elapsed, 3),
         "versions": package_versions(),
     }
     drawn: list[Path] = []
@@ -124,5 +112,47 @@ def run_scenario(
                            runs_df=result.runs, rounds_df=result.rounds, meta=meta,
                            scenario_yaml=resolved, manifest=manifest, force=force,
                            before_publish=draw_plots if plots else None)
-    drawn = [folder / "plots" / p.name for p in drawn]
+    return folder, [folder / "plots" / p.name for p in drawn]
+
+
+def check_output(out: str | Path | None, root: str | Path, scenario_name: str,
+                 force: bool) -> None:
+    """Refuse an unusable output folder before any time is spent on the runs."""
+    if out is not None:
+        check_target(Path(out), force)
+    else:
+        check_target(Path(root) / scenario_name / "new", False)
+
+
+def run_scenario(
+    path: str | Path,
+    *,
+    overrides: Sequence[str] = (),
+    runs: int | None = None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    root: str | Path = "results",
+    engine: str = "vector",
+    jobs: int = 1,
+    force: bool = False,
+    plots: bool = True,
+    trace_runs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    command: str | None = None,
+) -> RunReport:
+    """Load ``path``, run it, write a new result folder and (optionally) its plots.
+
+    Raises:
+        ScenarioError: the scenario or an override is wrong.
+        ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
+    """
+    started = datetime.now(UTC)
+    scn = load_scenario(path, overrides=list(overrides))
+    check_output(out, root, scn.name, force)
+    result = simulate(scn, runs=runs, seed=seed, engine=engine, jobs=jobs,
+                      trace_runs=trace_runs, progress=progress)
+    folder, drawn = save_run(result, out=out, root=root, force=force, plots=plots,
+                             scenario_path=path, overrides=overrides, jobs=jobs,
+                             command=command, started=started)
+    meta = scenario_meta(result.scenario, result)
     return RunReport(folder, summarise(result.runs, meta), result.elapsed, result, drawn)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.finish import finish
+from sim.batch.finish import finish
+from sim.engine.mesa import NegotiationModel
 from sim.engine.runner import replication_inputs
-from sim.model import NegotiationModel
+from sim.protocols import get as get_protocol
 from sim.rules.outcome import OUTCOMES
 from sim.scenario import ScenarioError, load_scenario
 
@@ -22,10 +23,11 @@ def _terms(values, issues, mask=None) -> str:
 def build_model(path: str | Path, run: int = 0, overrides=(), seed: int | None = None):
     """The Mesa model of replication ``run`` of a scenario, ready to step."""
     scn = load_scenario(path, overrides=list(overrides))
-    if scn.negotiation.protocol == "expected_utility":
+    protocol = get_protocol(scn.negotiation.protocol)
+    if not protocol.mesa:
         raise ScenarioError(
-            f"{path}: explain narrates the mediated and alternating protocols; this scenario "
-            "uses negotiation.protocol: expected_utility (see its rounds.parquet instead)"
+            f"{path}: explain narrates protocols that the Mesa engine runs; this scenario "
+            f"uses negotiation.protocol: {protocol.name} (see its rounds.parquet instead)"
         )
     s = scn.seed if seed is None else seed
     seeds, dr, p = replication_inputs(scn, s, run, run + 1)
@@ -36,34 +38,32 @@ def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = Non
     """A readable narrative of replication ``run``."""
     scn, model, dr, run_seed = build_model(path, run, overrides, seed)
     p = model.params
-    issues = p.issue_ids
-    name = dict(zip(p.actor_ids, p.actor_names, strict=True))
-    parties = [p.actor_ids[a] for a in p.party_idx]
+    issues = p.agenda.issue_ids
+    name = dict(zip(p.actors.ids, p.actors.names, strict=True))
+    parties = [p.actors.ids[a] for a in p.actors.party_idx]
     lines = [f"{scn.title or scn.name} — replication {run} (seed {run_seed})"]
     if dr.samples:
         lines.append("Sampled inputs: " + ", ".join(f"{k} = {v[0]:.3g}"
                                                     for k, v in dr.samples.items()))
     lines.append("Opening positions (each issue's 0-100 axis, see its anchors):")
-    for a in p.party_idx:
-        lines.append(f"  {name[p.actor_ids[a]]}: {_terms(p.position[0, a], issues)}; "
-                     f"reservation {p.reservation[0, a]:.2f}, "
-                     f"delegation authority {p.authority[0, a]:.2f}, "
-                     f"strategy {p.strategies[a]!r}")
-    mediator = p.actor_names[p.mediator] if p.mediator >= 0 else "the text"
-    while model.running and model.round < p.max_rounds:
+    for a in p.actors.party_idx:
+        lines.append(f"  {name[p.actors.ids[a]]}: {_terms(p.actors.position[0, a], issues)}; "
+                     f"reservation {p.actors.reservation[0, a]:.2f}, "
+                     f"delegation authority {p.actors.authority[0, a]:.2f}, "
+                     f"strategy {p.actors.strategies[a]!r}")
+    while model.running and model.round < p.agenda.max_rounds:
         model.step()
         e = model.log[-1]
         t = e["round"]
         lines.append("")
         lead = f"Round {t}"
-        if p.sides is not None:
-            side = name[p.actor_ids[p.sides[0 if e["momentum"] >= 0 else 1]]]
+        if p.battlefield.sides is not None:
+            side = name[p.actors.ids[p.battlefield.sides[0 if e["momentum"] >= 0 else 1]]]
             lead += f" — battlefield momentum {e['momentum']:+.2f} (favours {side})"
         lines.append(lead)
         if e["fired"]:
             lines.append("  Fired: " + ", ".join(e["fired"]))
-        who = (name[parties[(t - 1) % len(parties)]] if p.protocol == "alternating"
-               else mediator)
+        who = p.actors.names[e["tabled_by"]] if e["tabled_by"] >= 0 else "the text"
         open_before = ~model.state.settled[0] | np.isin(np.arange(len(issues)),
                                                          e["newly_settled"])
         lines.append(f"  {who} tables: {_terms(e['text'], issues, open_before)}")
@@ -87,7 +87,7 @@ def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = Non
         "comprehensive": "every issue was settled",
         "ceasefire": "a general ceasefire was agreed; other issues stayed open",
         "partial": "some issues were settled, but no general ceasefire",
-        "stalemate": f"the deadline of {p.max_rounds} rounds passed with nothing agreed",
+        "stalemate": f"the deadline of {p.agenda.max_rounds} rounds passed with nothing agreed",
         "collapse": "a party walked out",
     }[outcome]
     lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")

@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.engine.draws import draw, replication_seeds
-from sim.engine.finish import finish
-from sim.engine.params import compile_params
+from sim.batch.draws import Draws, draw, replication_seeds
+from sim.batch.finish import Finish, finish
+from sim.batch.params import Params, compile_params
+from sim.batch.trace import Trace
+from sim.engine import ENGINES
+from sim.engine.mesa import NegotiationModel
 from sim.engine.tables import rounds_table, runs_table
+from sim.engine.vector import run_batch
+from sim.protocols import get as get_protocol
 
-ENGINES = ("vector", "mesa")
 DEFAULT_CHUNK = 1000
 DEFAULT_TRACE_RUNS = 1000
 
@@ -65,57 +69,35 @@ def run_chunk(scenario, seed: int, start: int, stop: int, engine: str,
               trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run replications ``start`` .. ``stop - 1``; return their runs and rounds tables.
 
-    A top-level function so that process pools and Dask workers can call it.
+    A protocol the Mesa engine does not run (see :attr:`Protocol.mesa`) runs on the vector
+    engine whatever ``engine`` says. A top-level function so that process pools and Dask
+    workers can call it.
     """
     seeds, dr, p = replication_inputs(scenario, seed, start, stop)
     run_ids = np.arange(start, stop)
     keep = run_ids < trace_runs
-    if p.protocol == "expected_utility":
-        from sim.protocols.expected_utility import run_expected_utility
-
-        fin, tr = run_expected_utility(p, dr)
-    elif engine == "mesa":
+    if engine == "mesa" and get_protocol(p.agenda.protocol).mesa:
         fin, tr = _run_mesa(p, dr, seeds)
     else:
-        from sim.engine.vector import run_batch
-
-        st, tr = run_batch(p, dr, trace=bool(keep.any()))
-        fin = finish(p, st, dr)
+        b, tr = run_batch(p, dr, trace=bool(keep.any()))
+        fin = finish(p, b.state, dr)
     runs = runs_table(p, fin, dr, run_ids, seeds)
-    rounds = rounds_table(p, tr, fin, run_ids, keep) if tr is not None else rounds_table(
-        p, None, fin, run_ids, np.zeros(len(run_ids), bool))
-    return runs, rounds
+    if tr is None:
+        keep = np.zeros(len(run_ids), bool)
+    return runs, rounds_table(p, tr, run_ids, keep)
 
 
-def _run_mesa(p, dr, seeds):
+def _run_mesa(p: Params, dr: Draws, seeds: np.ndarray) -> tuple[Finish, Trace]:
     """Run each replication through the Mesa model and gather the same arrays."""
-    from sim.engine.finish import Finish
-    from sim.engine.vector import Trace
-    from sim.model import NegotiationModel
-
     tr = Trace.empty(p)
     parts = []
     for k in range(p.runs):
         model = NegotiationModel(p.row(k), dr.row(k), rng=int(seeds[k])).run()
         parts.append(finish(p.row(k), model.state, dr.row(k)))
-        df = model.datacollector.get_agent_vars_dataframe()
-        last = model.round
-        pos = np.stack(df["position"].to_numpy()).reshape(last + 1, p.n_actors, p.n_issues)
-        tr.positions[k, : last + 1] = pos  # settled issues already hold their terms
-        tr.text[k, 1 : last + 1] = np.stack([entry["text"] for entry in model.log]) if last else 0
-        tr.momentum[k, 0] = p.momentum[k]
-        tr.momentum[k, 1 : last + 1] = [entry["momentum"] for entry in model.log]
-        tr.settled[k, : last + 1] = _settled_history(model, p.n_issues)
+        tr.put(k, model.trace)
     fin = Finish(*[np.concatenate([getattr(f, name) for f in parts])
                    for name in Finish.__dataclass_fields__])
     return fin, tr
-
-
-def _settled_history(model, n_issues):
-    hist = np.zeros((model.round + 1, n_issues), bool)
-    for entry in model.log:
-        hist[entry["round"]:, entry["newly_settled"]] = True
-    return hist
 
 
 def chunks(runs: int, size: int) -> list[tuple[int, int]]:

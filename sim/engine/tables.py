@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.engine.draws import Draws
-from sim.engine.finish import Finish
-from sim.engine.params import Params
-from sim.engine.vector import Trace
+from sim.batch.draws import Draws
+from sim.batch.finish import Finish
+from sim.batch.params import Params
+from sim.batch.trace import Trace
 from sim.rules.outcome import OUTCOMES
 
 
 def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
                seeds: np.ndarray) -> pd.DataFrame:
     """One row per replication, columns as DESIGN §5 ``runs.parquet``."""
-    names = [e.name for e in p.events] + [q.name for q in p.pressures]
+    names = p.schedule.names
     cols: dict[str, object] = {
         "run": np.asarray(run_ids, dtype=np.int64),
         "seed": np.asarray(seeds, dtype=np.int64),
@@ -26,12 +26,12 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
             [pd.NA if np.isnan(h) else bool(h) for h in fin.ceasefire_holds], dtype="boolean"
         ),
         "walkout_by": np.array(
-            ["" if w < 0 else p.actor_ids[w] for w in fin.walkout_by], dtype=object
+            ["" if w < 0 else p.actors.ids[w] for w in fin.walkout_by], dtype=object
         ),
     }
-    for i, iid in enumerate(p.issue_ids):
+    for i, iid in enumerate(p.agenda.issue_ids):
         cols[f"terms.{iid}"] = fin.terms[:, i]
-    for a, aid in enumerate(p.actor_ids):
+    for a, aid in enumerate(p.actors.ids):
         cols[f"utility.{aid}"] = fin.utility[:, a]
     for k, name in enumerate(names):
         cols[f"fired.{name}"] = fin.fired[:, k]
@@ -40,7 +40,7 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
     return pd.DataFrame(cols)
 
 
-def rounds_table(p: Params, tr: Trace, fin: Finish, run_ids: np.ndarray,
+def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
                  keep: np.ndarray) -> pd.DataFrame:
     """Long table of positions per run x round x actor x issue, plus the text as ``_text``.
 
@@ -48,12 +48,12 @@ def rounds_table(p: Params, tr: Trace, fin: Finish, run_ids: np.ndarray,
     left out.
     """
     A, n_i = p.n_actors, p.n_issues
-    actors = np.array(p.actor_ids + ["_text"], dtype=object)
-    issues = np.array(p.issue_ids, dtype=object)
+    actors = np.array(p.actors.ids + ["_text"], dtype=object)
+    issues = np.array(p.agenda.issue_ids, dtype=object)
     kept = np.flatnonzero(keep)
     frames = []
-    if kept.size:
-        last = np.asarray(getattr(fin, "traced_rounds", fin.rounds))[kept]
+    if kept.size and tr is not None:
+        last = tr.last[kept]
         n_r = tr.positions.shape[1]
         pos = np.concatenate([tr.positions[kept], tr.text[kept][:, :, None, :]], axis=2)
         kk, rr, aa, ii = np.meshgrid(np.arange(kept.size), np.arange(n_r), np.arange(A + 1),

@@ -1,83 +1,51 @@
-"""The vector engine: all replications of a chunk at once, the same rules as the Mesa model.
+"""The vector engine: all replications of a chunk at once, walking the protocol's phases.
 
-Every array carries the replications on its leading axis; the round loop runs the phases of
-:mod:`sim.engine.phases` in DESIGN §3 order and loops only over rounds and actors.
+Every array carries the replications on its leading axis; the engine loops only over rounds,
+over the protocol's phases and, for a per-actor phase, over the selected actors in scenario
+order. The Mesa engine (:mod:`sim.engine.mesa`) walks the same phases.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from sim.engine import phases
-from sim.engine.draws import Draws
-from sim.engine.params import Params
-from sim.engine.state import State
+from sim.batch.batch import Batch
+from sim.batch.draws import Draws
+from sim.batch.params import Params
+from sim.batch.trace import Trace
+from sim.protocols import Phase, Protocol, get
 
 
-@dataclass
-class Trace:
-    """Per-round record of a batch; round 0 is the opening.
-
-    Shapes: positions (R, T+1, A, I), text (R, T+1, I), momentum (R, T+1), settled (R, T+1, I).
-    """
-
-    positions: np.ndarray
-    text: np.ndarray
-    momentum: np.ndarray
-    settled: np.ndarray
-
-    @classmethod
-    def empty(cls, p: Params) -> Trace:
-        """An all-NaN trace sized for ``p``."""
-        R, T, A, n_i = p.runs, p.max_rounds, p.n_actors, p.n_issues
-        return cls(
-            np.full((R, T + 1, A, n_i), np.nan),
-            np.full((R, T + 1, n_i), np.nan),
-            np.full((R, T + 1), np.nan),
-            np.zeros((R, T + 1, n_i), bool),
-        )
-
-    def record(self, st: State, t: int, live: np.ndarray) -> None:
-        """Store round ``t`` for the replications in ``live``."""
-        self.positions[live, t] = st.agreed_or(st.public)[live]
-        self.text[live, t] = st.text[live]
-        self.momentum[live, t] = st.momentum[live]
-        self.settled[live, t] = st.settled[live]
+def run_phase(b: Batch, phase: Phase) -> None:
+    """Run one phase for the whole batch (a per-actor phase once per selected actor)."""
+    if phase.actors is None:
+        phase.run(b)
+    else:
+        for a in b.actors(phase.actors):
+            phase.run(b, int(a))
 
 
-def play_round(p: Params, st: State, t: int, dr: Draws) -> None:
-    """One round of the mediated or alternating protocol for every active replication."""
-    phases.battlefield_step(p, st, t, dr)
-    phases.events_step(p, st, t, dr)
-    phases.start_pull(st)
-    for q in range(p.n_actors):
-        if not p.is_party[q]:
-            phases.pull_by(p, st, q)
-    phases.publish(st)
-    text = phases.mediator_text(p, st, t)
-    answers = np.stack([phases.party_answer(p, st, a, text, t, dr) for a in p.party_idx], axis=1)
-    phases.settle(p, st, text, answers, t)
-    contexts = phases.concession_contexts(p, st, t)
-    targets = st.targets(p)
-    for a in p.party_idx:
-        phases.party_concede(p, st, a, contexts[a], targets)
-    walked = np.stack([phases.party_walks_out(p, st, a, text, t, dr) for a in p.party_idx], axis=1)
-    phases.close_round(p, st, t, walked)
+def play_round(protocol: Protocol, b: Batch, t: int) -> None:
+    """Round ``t`` of ``protocol`` for every active replication of the batch."""
+    b.begin_round(t)
+    for phase in protocol.phases:
+        run_phase(b, phase)
 
 
-def run_batch(p: Params, dr: Draws, trace: bool = True) -> tuple[State, Trace | None]:
-    """Run every replication of ``p`` to its end; return the final state and the trace."""
-    st = State.initial(p)
+def run_batch(p: Params, dr: Draws, trace: bool = True) -> tuple[Batch, Trace | None]:
+    """Run every replication of ``p`` to its end; return the final batch and the trace."""
+    protocol = get(p.agenda.protocol)
+    b = Batch.start(p, dr)
+    for phase in protocol.opening:
+        run_phase(b, phase)
     tr = Trace.empty(p) if trace else None
     if tr is not None:
-        tr.record(st, 0, np.ones(p.runs, bool))
-    for t in range(1, p.max_rounds + 1):
-        if not st.active.any():
+        tr.record(b.state, 0, np.ones(p.runs, bool))
+    for t in range(1, p.agenda.max_rounds + 1):
+        if not b.state.active.any():
             break
-        live = st.active.copy()
-        play_round(p, st, t, dr)
+        live = b.state.active.copy()
+        play_round(protocol, b, t)
         if tr is not None:
-            tr.record(st, t, live)
-    return st, tr
+            tr.record(b.state, t, live)
+    return b, tr

@@ -3,62 +3,96 @@
 Every actor (parties, mediator and third parties alike) takes part with its capability, its
 salience on the issue and its position, for ``max_rounds`` rounds of the Scholz, Calbert & Smith
 (2011) model (:mod:`sim.rules.bdm`). The forecast after each round is the capability x salience
-weighted median (or mean, ``negotiation.expected_utility.forecast``) of the positions held.
+weighted median (or mean, ``negotiation.expected_utility.forecast``) of the positions held; it
+is the round's text.
 
 Classifying the forecast into the common outcomes: an issue counts as *settled* when, after the
 last round, the parties' positions lie within ``agreement_gap`` points of each other on the
 0-100 axis (they have converged on a deal); its terms are then the forecast. The ceasefire issue
 settled at or below its threshold is a general ceasefire, and :func:`sim.rules.outcome.classify`
 does the rest. There are no walkouts in this model, so no ``collapse``. ``rounds`` is the last
-round in which any actor moved (0 if nobody did). Monte Carlo variation comes only from the
-scenario's uncertain inputs: the model itself is deterministic.
+round in which any actor moved (0 if nobody did). The battlefield is not part of this model
+(momentum is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain
+inputs: the model itself is deterministic. The Mesa engine does not run this protocol.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 
-from sim.engine.draws import Draws
-from sim.engine.finish import Finish, finish
-from sim.engine.params import Params
-from sim.engine.vector import Trace
-from sim.rules.bdm import BDMOptions, run_bdm
+from sim.batch.batch import Batch
+from sim.batch.params import Params
+from sim.protocols.registry import Phase, Protocol, register
+from sim.rules.bdm import BDMInputs, BDMOptions, bdm_inputs, bdm_step
+from sim.rules.bdm_steps import weighted_mean, weighted_median
 
 DEFAULT_AGREEMENT_GAP = 10.0
 
 
-def run_expected_utility(p: Params, dr: Draws) -> tuple[Finish, Trace]:
-    """Run the BDM model on every issue of every replication; classify the forecasts."""
-    R, A, n_i, T = p.runs, p.n_actors, p.n_issues, p.max_rounds
-    opts = dict(p.eu_options)
-    forecast_kind = opts.pop("forecast", "median")
+def _options(p: Params) -> tuple[BDMOptions, str, float]:
+    opts = dict(p.agenda.protocol_options)
+    forecast = opts.pop("forecast", "median")
     gap = float(opts.pop("agreement_gap", DEFAULT_AGREEMENT_GAP))
-    options = BDMOptions(**{k: v for k, v in opts.items()
-                            if k in BDMOptions.__dataclass_fields__})
-    # batch = replications x issues, actors last
-    cap = np.repeat(p.capability[:, None, :], n_i, axis=1).reshape(R * n_i, A)
-    pos = p.position.transpose(0, 2, 1).reshape(R * n_i, A)
-    sal = p.salience.transpose(0, 2, 1).reshape(R * n_i, A)
-    traj = run_bdm(cap, pos, sal, T, options)
-    positions = traj.positions.reshape(R, n_i, T + 1, A).transpose(0, 2, 3, 1)  # R, T+1, A, I
-    fc = (traj.median if forecast_kind == "median" else traj.mean).reshape(R, n_i, T + 1)
-    forecast = fc.transpose(0, 2, 1)  # R, T+1, I
-    final = positions[:, -1]  # R, A, I
-    parties = final[:, p.party_idx, :]
-    converged = parties.max(axis=1) - parties.min(axis=1) <= gap
-    terms = np.where(converged, forecast[:, -1], np.nan)
-    moved = np.abs(np.diff(positions, axis=1)).max(axis=(2, 3)) > 0  # R, T
-    last_move = np.where(moved.any(axis=1), T - np.argmax(moved[:, ::-1], axis=1), 0)
-    state = SimpleNamespace(
-        settled=converged, terms=terms, walkout_by=np.full(R, -1), end_round=last_move,
-        fired=np.zeros((R, len(p.events) + len(p.pressures)), int),
-        initial_reservation=p.reservation,
-    )
-    fin = finish(p, state, dr)
-    settled_hist = np.zeros((R, T + 1, n_i), bool)
-    settled_hist[:, -1] = converged
-    trace = Trace(positions, forecast, np.full((R, T + 1), np.nan), settled_hist)
-    fin.traced_rounds = np.full(R, T)  # trajectories are recorded for every round
-    return fin, trace
+    fields = BDMOptions.__dataclass_fields__
+    return BDMOptions(**{k: v for k, v in opts.items() if k in fields}), forecast, gap
+
+
+def _contest_inputs(p: Params) -> tuple[np.ndarray, BDMInputs]:
+    """Batch items = replications x issues, actors last."""
+    R, A, n_i = p.runs, p.n_actors, p.n_issues
+    cap = np.repeat(p.actors.capability[:, None, :], n_i, axis=1).reshape(R * n_i, A)
+    pos = p.actors.position.transpose(0, 2, 1).reshape(R * n_i, A)
+    sal = p.actors.salience.transpose(0, 2, 1).reshape(R * n_i, A)
+    return bdm_inputs(cap, pos, sal)
+
+
+def _forecast(b: Batch, x: np.ndarray) -> np.ndarray:
+    """(R, I) forecast of the (R x I, A) positions ``x``."""
+    p = b.params
+    inputs = b.carry["inputs"]
+    kind = b.carry["forecast"]
+    fc = weighted_median(x, inputs.weight) if kind == "median" else weighted_mean(x,
+                                                                                 inputs.weight)
+    return fc.reshape(p.runs, p.n_issues)
+
+
+def open_contest(b: Batch) -> None:
+    """Before round 1: the contest's fixed inputs, and the forecast of the opening positions."""
+    x0, inputs = _contest_inputs(b.params)
+    options, forecast, gap = _options(b.params)
+    b.carry.update(inputs=inputs, options=options, forecast=forecast, gap=gap, x=x0)
+    b.state.momentum = np.full(b.params.runs, np.nan)
+    b.state.text = _forecast(b, x0)
+
+
+def contest_round(b: Batch) -> None:
+    """One BDM round on every issue; the text is the new forecast."""
+    p, st, run = b.params, b.state, b.carry
+    x = run["x"]
+    new = bdm_step(x, run["inputs"], run["options"])
+    moved = (np.abs(new - x) > 0).reshape(p.runs, p.n_issues * p.n_actors).any(axis=1)
+    st.end_round = np.where(moved, b.round, st.end_round)
+    run["x"] = new
+    st.public = new.reshape(p.runs, p.n_issues, p.n_actors).transpose(0, 2, 1).copy()
+    st.text = _forecast(b, new)
+
+
+def classify_contest(b: Batch) -> None:
+    """After the last round: an issue is settled where the parties converged on the forecast."""
+    p, st = b.params, b.state
+    if b.round < p.agenda.max_rounds:
+        return
+    parties = st.public[:, p.actors.party_idx, :]
+    converged = parties.max(axis=1) - parties.min(axis=1) <= b.carry["gap"]
+    st.settled = converged
+    st.terms = np.where(converged, st.text, np.nan)
+    st.active = np.zeros(p.runs, bool)
+
+
+EXPECTED_UTILITY = register(Protocol(
+    name="expected_utility",
+    help="Bueno de Mesquita / Scholz et al. (2011) model, per issue",
+    mesa=False,
+    opening=(Phase("open_contest", open_contest),),
+    phases=(Phase("contest", contest_round), Phase("classify", classify_contest)),
+))

@@ -30,9 +30,7 @@ from typing import Any
 import numpy as np
 
 from sim.results.errors import ResultsError
-
-#: The five outcomes of a replication, in the fixed order used by every table and figure.
-OUTCOMES: tuple[str, ...] = ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
+from sim.rules.outcome import OUTCOMES  # the outcomes, in the order of every table and figure
 
 
 def to_jsonable(obj: Any) -> Any:

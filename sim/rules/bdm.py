@@ -163,6 +163,43 @@ def _prepare(
     return c.copy(), x.copy(), s.copy()
 
 
+@dataclass(frozen=True)
+class BDMInputs:
+    """The fixed inputs of a batch of BDM runs, ``(B, n)`` or ``(B,)``, from :func:`bdm_inputs`."""
+
+    weight: np.ndarray  #: w_i = c_i s_i
+    salience: np.ndarray  #: s_i
+    scale: np.ndarray  #: initial range R of each item
+    tie_tol: np.ndarray  #: Step 8 tie tolerance in position units
+
+
+def bdm_inputs(
+    capability: ArrayLike, position: ArrayLike, salience: ArrayLike
+) -> tuple[np.ndarray, BDMInputs]:
+    """Checked ``(B, n)`` initial positions and the fixed inputs of a batch of BDM runs."""
+    c, x0, s = _prepare(capability, position, salience)
+    scale = issue_range(x0)
+    tie_tol = TIE_RTOL * scale + 16 * np.finfo(float).eps * np.abs(x0).max(axis=-1)
+    return x0, BDMInputs(c * s, s, scale, tie_tol)
+
+
+def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions()) -> np.ndarray:
+    """Positions after one round for a ``(B, n)`` batch, in the chunks :func:`run_bdm` uses.
+
+    Each item is independent, so stepping all items one round at a time gives exactly the
+    positions that :func:`run_bdm` gives round by round.
+    """
+    batch, n = x.shape
+    out = np.empty_like(x)
+    chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
+    for lo in range(0, batch, chunk):
+        b = slice(lo, lo + chunk)
+        _, offers = bdm_round(x[b], inputs.weight[b], inputs.salience[b], inputs.scale[b],
+                              inputs.tie_tol[b], options)
+        out[b] = offers.position
+    return out
+
+
 def run_bdm(
     capability: ArrayLike,
     position: ArrayLike,

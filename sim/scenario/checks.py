@@ -6,36 +6,16 @@ the offending key. They run after every part has passed its own validation.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sim.batch.settable import RUNTIME_SETTABLE, match
 from sim.scenario.errors import did_you_mean, one_of
 
 if TYPE_CHECKING:
     from sim.scenario.models import Scenario
 
 Problem = tuple[tuple[str, ...], str]
-
-RUNTIME_SETTABLE: tuple[str, ...] = (
-    "actors.<id>.delegation.authority",
-    "actors.<id>.engagement",
-    "actors.<id>.capability",
-    "actors.<id>.reservation",
-    "actors.<id>.leverage.<party>",
-    "battlefield.momentum_effect",
-    "battlefield.rearm_fear",
-    "battlefield.war_cost.<party>",
-)
-"""Key paths an event may ``set`` while a replication runs (all take values in [0, 1])."""
-
-_SETTABLE = [
-    re.compile(
-        "^" + re.escape(p).replace("<id>", "(?P<id>[^.]+)").replace("<party>", "(?P<party>[^.]+)")
-        + "$")
-    for p in RUNTIME_SETTABLE
-]
-
 
 def consistency_problems(scn: Scenario) -> list[Problem]:
     """All cross-reference problems of ``scn`` (empty when it is consistent)."""
@@ -136,11 +116,11 @@ def _event_set_problems(scn: Scenario) -> Iterator[Problem]:
 
 
 def _settable_problem(scn: Scenario, path: str) -> str | None:
-    match = next((m for rx in _SETTABLE if (m := rx.match(path))), None)
-    if match is None:
+    found = match(path)
+    if found is None:
         return (f"'{path}' cannot be changed by an event; settable paths are: "
                 + ", ".join(RUNTIME_SETTABLE))
-    groups = match.groupdict()
+    groups = found[1]
     if "id" in groups and groups["id"] not in scn.actors:
         return _unknown("actor", groups["id"], scn.actor_ids)
     if "party" in groups and (msg := _party(scn, groups["party"])) is not None:

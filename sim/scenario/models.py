@@ -17,7 +17,10 @@ from annotated_types import Ge, Le
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from sim.rules.bdm import OFFER_SELECTIONS, PROBABILITY_METHODS
+from sim.rules.mediator import METHODS as MEDIATOR_METHODS
 from sim.scenario.checks import consistency_problems
+from sim.scenario.errors import did_you_mean
 from sim.scenario.numbers import STRICT, Number
 from sim.scenario.strategy import Strategy
 
@@ -93,7 +96,7 @@ class Delegation(_Model):
 class MediatorSpec(_Model):
     """How a mediator builds its single negotiating text."""
 
-    method: Literal["nash", "weighted_mean", "midpoint"] = Field(
+    method: Literal[*MEDIATOR_METHODS] = Field(  # type: ignore[valid-type]
         default="nash", description="Rule for the mediator's proposal.")
 
 
@@ -202,9 +205,9 @@ class Walkout(_Model):
 class ExpectedUtility(_Model):
     """Options of the expected-utility protocol (Scholz et al. 2011)."""
 
-    probability: Literal["scholz_global", "pairwise"] = Field(
+    probability: Literal[*PROBABILITY_METHODS] = Field(  # type: ignore[valid-type]
         default="scholz_global", description="How the probability of winning is computed.")
-    offer_selection: Literal["min_kappa", "min_move"] = Field(
+    offer_selection: Literal[*OFFER_SELECTIONS] = Field(  # type: ignore[valid-type]
         default="min_kappa", description="Which received offer an actor accepts.")
     capitulation: bool = Field(default=False, description="Allow capitulation moves.")
     forecast: Literal["median", "mean"] = Field(
@@ -214,11 +217,31 @@ class ExpectedUtility(_Model):
         description="An issue counts as settled when the parties end within this many points.")
 
 
+def _registered_protocol(name: str) -> str:
+    # The registry sits above the scenario layer; it is consulted when a scenario is checked,
+    # not when this module is imported.
+    from sim.protocols import names
+
+    known = names()
+    if name not in known:
+        raise PydanticCustomError(
+            "unknown_protocol", "unknown protocol '{name}' (known: {known}){hint}",
+            {"name": name, "known": ", ".join(known), "hint": did_you_mean(name, known)})
+    return name
+
+
+def _protocol_enum(schema: dict) -> None:
+    from sim.protocols import names
+
+    schema["enum"] = names()
+
+
 class Negotiation(_Model):
     """How the rounds run."""
 
-    protocol: Literal["mediated", "alternating", "expected_utility"] = Field(
-        default="mediated", description="Negotiation protocol.")
+    protocol: Annotated[str, AfterValidator(_registered_protocol)] = Field(
+        default="mediated", description="Negotiation protocol (a registered name; see "
+        "`ceasefire list`).", json_schema_extra=_protocol_enum)
     max_rounds: int = Field(default=20, ge=1, le=500, description="Rounds before stalemate.")
     agenda: Literal["issue_by_issue", "package"] = Field(
         default="issue_by_issue", description="Accept per issue or the whole text.")

@@ -310,7 +310,7 @@ def _scenario_hash(sweep: Sweep) -> str:
 def _manifest(sweep: Sweep, folder: Path, n_points: int, command: str | None) -> dict[str, Any]:
     path = folder / store.MANIFEST_FILE
     old = store.read_manifest(folder) if path.is_file() else {}
-    from sim.experiment import package_versions
+    from sim.results.provenance import package_versions
 
     versions = package_versions()
     for name in ("SALib", "dask", "distributed"):

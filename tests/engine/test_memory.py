@@ -6,9 +6,9 @@ import gc
 import tracemalloc
 from pathlib import Path
 
-from sim.engine.draws import draw, replication_seeds
-from sim.engine.params import compile_params
-from sim.model import NegotiationModel
+from sim.batch.draws import draw, replication_seeds
+from sim.batch.params import compile_params
+from sim.engine.mesa import NegotiationModel
 from sim.scenario import load_scenario, uncertain_inputs
 
 TINY = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"

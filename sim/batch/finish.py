@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.draws import Draws
-from sim.engine.params import Params
-from sim.engine.state import State
+from sim.batch.draws import Draws
+from sim.batch.params import Params
+from sim.batch.state import State
 from sim.rules import durability, outcome
 from sim.rules.utility import normalised_salience, utility
 
@@ -29,24 +29,26 @@ class Finish:
 
 def settled_utility(p: Params, settled: np.ndarray, terms: np.ndarray) -> np.ndarray:
     """(R, A) every actor's utility of the settled terms, saliences renormalised over them."""
-    w = normalised_salience(p.salience, settled[:, None, :])
-    u = utility(np.where(settled, terms, 0.0)[:, None, :], p.ideal, w, p.risk)
+    w = normalised_salience(p.actors.salience, settled[:, None, :])
+    u = utility(np.where(settled, terms, 0.0)[:, None, :], p.actors.ideal, w, p.actors.risk)
     return np.where(settled.any(axis=1)[:, None], u, np.nan)
 
 
 def finish(p: Params, st: State, dr: Draws) -> Finish:
     """Classify outcomes, compute flags (dictated peace, durability) and utilities."""
+    ag, out = p.agenda, p.outcomes
     code = outcome.classify(
-        st.settled, st.terms, np.ones(p.n_issues, bool), p.separate, p.ceasefire_issue,
-        p.ceasefire_threshold, st.walkout_by >= 0, p.ceasefire_side,
+        st.settled, st.terms, np.ones(p.n_issues, bool), ag.separate, ag.ceasefire_issue,
+        ag.ceasefire_threshold, st.walkout_by >= 0, ag.ceasefire_side,
     )
     peace = (code == outcome.COMPREHENSIVE) | (code == outcome.CEASEFIRE)
-    main_settled = st.settled & ~p.separate
+    main_settled = st.settled & ~ag.separate
     u_main = settled_utility(p, main_settled, st.terms)
-    if p.sides is not None:
+    sides = p.battlefield.sides
+    if sides is not None:
         dictated = outcome.dictated_peace(
-            np.nan_to_num(u_main[:, p.sides[0]]), np.nan_to_num(u_main[:, p.sides[1]]),
-            p.dictated_margin, peace & main_settled.any(axis=1),
+            np.nan_to_num(u_main[:, sides[0]]), np.nan_to_num(u_main[:, sides[1]]),
+            out.dictated_margin, peace & main_settled.any(axis=1),
         )
     else:
         dictated = np.zeros(p.runs, bool)
@@ -56,14 +58,14 @@ def finish(p: Params, st: State, dr: Draws) -> Finish:
             return np.zeros(p.runs, bool)
         return st.settled[:, issue] & (st.terms[:, issue] < limit)
 
-    parties = p.party_idx
+    parties = p.actors.party_idx
     imposed = (np.nan_to_num(u_main[:, parties], nan=1.0)
                < st.initial_reservation[:, parties]).any(axis=1)
     mult = durability.hazard_multiplier(
-        p.monitors, p.guarantees, p.imposed, below(p.monitors_issue, p.monitors_below),
-        below(p.guarantees_issue, p.guarantees_below), imposed,
+        out.monitors, out.guarantees, out.imposed, below(out.monitors_issue, out.monitors_below),
+        below(out.guarantees_issue, out.guarantees_below), imposed,
     )
-    prob = durability.hold_probability(p.durability_days, p.monthly_hazard, mult)
+    prob = durability.hold_probability(out.durability_days, out.monthly_hazard, mult)
     holds = np.where(peace, (dr.u_durability < prob).astype(float), np.nan)
     fired = np.where(st.fired > 0, st.fired.astype(float), np.nan)
     return Finish(code, st.end_round.copy(), dictated, holds, st.walkout_by.copy(),

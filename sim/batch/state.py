@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.params import Params
+from sim.batch.params import Params
 from sim.rules.utility import normalised_salience, utility
 
 
@@ -50,21 +50,23 @@ class State:
     def initial(cls, p: Params) -> State:
         """Round-0 state: stated positions are the opening positions."""
         R, A, n_i = p.runs, p.n_actors, p.n_issues
+        act, bf = p.actors, p.battlefield
         st = cls(
-            stated=p.position.copy(), public=p.position.copy(),
-            pull_weight=np.zeros(p.position.shape), pull_target=np.zeros(p.position.shape),
+            stated=act.position.copy(), public=act.position.copy(),
+            pull_weight=np.zeros(act.position.shape), pull_target=np.zeros(act.position.shape),
             aspiration=np.ones((R, A)), start=np.ones((R, A)),
-            reservation=p.reservation.copy(), initial_reservation=p.reservation.copy(),
-            momentum=p.momentum.copy(), settled=np.zeros((R, n_i), bool),
+            reservation=act.reservation.copy(), initial_reservation=act.reservation.copy(),
+            momentum=bf.momentum.copy(), settled=np.zeros((R, n_i), bool),
             terms=np.full((R, n_i), np.nan), settled_round=np.zeros((R, n_i), int),
             text=np.full((R, n_i), np.nan), active=np.ones(R, bool), end_round=np.zeros(R, int),
-            walkout_by=np.full(R, -1), fired=np.zeros((R, len(p.events) + len(p.pressures)), int),
-            war_cost=p.war_cost.copy(), leverage=p.leverage.copy(), authority=p.authority.copy(),
-            engagement=p.engagement.copy(), capability=p.capability.copy(),
-            momentum_effect=p.momentum_effect.copy(), rearm_fear=p.rearm_fear.copy(),
-            other_offer_prev=np.zeros((R, A)), phase2=np.zeros(R, bool),
+            walkout_by=np.full(R, -1), fired=np.zeros((R, len(p.schedule.names)), int),
+            war_cost=bf.war_cost.copy(), leverage=act.leverage.copy(),
+            authority=act.authority.copy(), engagement=act.engagement.copy(),
+            capability=act.capability.copy(), momentum_effect=bf.momentum_effect.copy(),
+            rearm_fear=bf.rearm_fear.copy(), other_offer_prev=np.zeros((R, A)),
+            phase2=np.zeros(R, bool),
         )
-        if not p.first.any():
+        if not p.agenda.first.any():
             st.phase2[:] = True
         st.start = st.own_offer(p)
         st.aspiration = st.start.copy()
@@ -74,7 +76,7 @@ class State:
     # --- derived quantities -------------------------------------------------------------
     def on_table(self, p: Params) -> np.ndarray:
         """(R, I) issues on the table: everything, or the `first` issues and separate tracks."""
-        early = p.first | p.separate
+        early = p.agenda.first | p.agenda.separate
         return np.where(self.phase2[:, None], True, early[None, :])
 
     def free(self, p: Params) -> np.ndarray:
@@ -85,7 +87,7 @@ class State:
         """(R, A, I) saliences normalised over the issues on the table (cached per phase)."""
         key = self.phase2.tobytes()
         if self._weights is None or self._weights[0] != key:
-            w = normalised_salience(p.salience, self.on_table(p)[:, None, :])
+            w = normalised_salience(p.actors.salience, self.on_table(p)[:, None, :])
             self._weights = (key, w)
         return self._weights[1]
 
@@ -97,14 +99,16 @@ class State:
 
     def own_offer(self, p: Params) -> np.ndarray:
         """(R, A) each actor's utility of its own public terms (settled issues as settled)."""
-        return utility(self.agreed_or(self.public), p.ideal, self.weights(p), p.risk)
+        return utility(self.agreed_or(self.public), p.actors.ideal, self.weights(p),
+                       p.actors.risk)
 
     def targets(self, p: Params) -> np.ndarray:
         """(R, A, I) concession targets: other parties' capability-weighted stated terms."""
         from sim.rules.concession import concession_target
 
-        return concession_target(self.agreed_or(self.public), self.capability, p.is_party)
+        return concession_target(self.agreed_or(self.public), self.capability, p.actors.is_party)
 
     def other_offer(self, p: Params) -> np.ndarray:
         """(R, A) own utility of the other side's terms (the concession target)."""
-        return utility(self.agreed_or(self.targets(p)), p.ideal, self.weights(p), p.risk)
+        return utility(self.agreed_or(self.targets(p)), p.actors.ideal, self.weights(p),
+                       p.actors.risk)

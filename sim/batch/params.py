@@ -1,0 +1,364 @@
+"""A validated scenario compiled into parameter blocks, one row per replication.
+
+Fixed numbers are broadcast; uncertain numbers (distributions) take the values sampled for each
+replication. Both engines read only these objects, so they see exactly the same inputs. Each
+block is compiled by its own small function from its part of the scenario:
+
+* :class:`Actors` — who is at or around the table and what each wants (``actors``);
+* :class:`Agenda` — the issues and the rules of the talks (``issues``, ``negotiation``);
+* :class:`Battlefield` — the fighting (``battlefield``);
+* :class:`Schedule` — conditional pressure and chance events (``pressure``, ``events``);
+* :class:`Outcomes` — how a finished replication is judged (``outcomes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar
+
+import numpy as np
+
+from sim.batch import settable
+from sim.strategies import Strategy, build
+
+Value = Callable[[str, Any], np.ndarray]
+"""``value(key_path, number_or_distribution) -> (R,)`` array of per-replication values."""
+
+
+class Block:
+    """A parameter block: arrays with a leading replication axis, plus per-item constants."""
+
+    #: array fields indexed by actor or issue, not by replication (never sliced by ``row``)
+    PER_ITEM: ClassVar[frozenset[str]] = frozenset()
+
+    def row(self, k: int, runs: int) -> Any:
+        """This block for replication ``k`` alone (arrays keep a length-1 leading axis)."""
+        out = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if (isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == runs
+                    and f.name not in self.PER_ITEM):
+                out[f.name] = value[k : k + 1]
+        return replace(self, **out)  # type: ignore[type-var]
+
+
+@dataclass
+class Actors(Block):
+    """Actors in scenario order: roles, capabilities, positions, preferences, strategies."""
+
+    PER_ITEM: ClassVar[frozenset[str]] = frozenset({"is_party", "party_idx"})
+
+    ids: list[str]
+    names: list[str]
+    roles: list[str]
+    is_party: np.ndarray  # (A,) bool
+    party_idx: np.ndarray  # (P,) indices of the parties
+    mediator: int  # index of the first mediator, -1 none
+    mediator_method: str
+    capability: np.ndarray  # (R, A)
+    position: np.ndarray  # (R, A, I) opening stated positions
+    ideal: np.ndarray  # (R, A, I)
+    salience: np.ndarray  # (R, A, I)
+    reservation: np.ndarray  # (R, A)
+    risk: np.ndarray  # (R, A)
+    authority: np.ndarray  # (R, A)
+    engagement: np.ndarray  # (R, A)
+    leverage: np.ndarray  # (R, A, A) leverage of actor q on actor a
+    strategies: list[Strategy | None]  # per actor; None for non-parties
+
+
+@dataclass
+class Agenda(Block):
+    """The issues and the rules of the talks."""
+
+    PER_ITEM: ClassVar[frozenset[str]] = frozenset({"separate", "first", "status_quo"})
+
+    issue_ids: list[str]
+    ceasefire_issue: int
+    ceasefire_threshold: float
+    ceasefire_side: str
+    separate: np.ndarray  # (I,) bool: separate-track issues
+    first: np.ndarray  # (I,) bool: issues taken first
+    status_quo: np.ndarray  # (I,) NaN when none
+    protocol: str
+    max_rounds: int
+    mode: str  # "package" | "issue_by_issue"
+    noise_sd: np.ndarray  # (R,)
+    delegation_margin: np.ndarray  # (R,)
+    walkout_threshold: np.ndarray  # (R,)
+    walkout_hazard: np.ndarray  # (R,)
+    protocol_options: dict = field(default_factory=dict)
+
+
+@dataclass
+class Battlefield(Block):
+    """The two fighting sides and the front (all zero without a battlefield)."""
+
+    sides: tuple[int, int] | None
+    momentum: np.ndarray  # (R,) opening momentum
+    drift: np.ndarray  # (R,)
+    volatility: np.ndarray  # (R,)
+    war_cost: np.ndarray  # (R, A)
+    momentum_effect: np.ndarray  # (R,)
+    rearm_fear: np.ndarray  # (R,)
+
+
+@dataclass
+class PressureSpec:
+    """A conditional measure: fires once, then adds war cost and/or leverage from then on."""
+
+    name: str
+    by: int
+    on: int
+    kind: str  # "round" | "no_agreement_by_round"
+    at: int
+    war_cost: np.ndarray
+    leverage: np.ndarray
+
+    def fires_at(self) -> int:
+        """Round in which the measure is checked."""
+        return self.at if self.kind == "round" else self.at + 1
+
+
+@dataclass
+class EventSpec:
+    """A scheduled chance event: at ``round``, with ``probability``, set some values."""
+
+    name: str
+    round: int
+    probability: np.ndarray
+    sets: list[tuple[str, tuple[int, ...], float]] = field(default_factory=list)
+
+
+@dataclass
+class Schedule(Block):
+    """Conditional pressure and chance events, in scenario order."""
+
+    pressures: list[PressureSpec]
+    events: list[EventSpec]
+
+    @property
+    def names(self) -> list[str]:
+        """Event names then pressure names: the columns of ``fired``."""
+        return [e.name for e in self.events] + [q.name for q in self.pressures]
+
+    def row(self, k: int, runs: int) -> Schedule:
+        """This schedule for replication ``k`` alone."""
+        return Schedule(
+            [replace(q, war_cost=q.war_cost[k : k + 1], leverage=q.leverage[k : k + 1])
+             for q in self.pressures],
+            [replace(e, probability=e.probability[k : k + 1]) for e in self.events],
+        )
+
+
+@dataclass
+class Outcomes(Block):
+    """Dictated-peace margin and durability inputs."""
+
+    dictated_margin: np.ndarray  # (R,)
+    durability_days: float
+    monthly_hazard: np.ndarray  # (R,)
+    monitors: np.ndarray  # (R,)
+    guarantees: np.ndarray  # (R,)
+    imposed: np.ndarray  # (R,)
+    monitors_issue: int
+    monitors_below: float
+    guarantees_issue: int
+    guarantees_below: float
+
+
+@dataclass
+class Params:
+    """Every number the model uses, in blocks, with a leading replication axis R."""
+
+    runs: int
+    actors: Actors
+    agenda: Agenda
+    battlefield: Battlefield
+    schedule: Schedule
+    outcomes: Outcomes
+
+    @property
+    def n_actors(self) -> int:
+        """Number of actors A."""
+        return len(self.actors.ids)
+
+    @property
+    def n_issues(self) -> int:
+        """Number of issues I."""
+        return len(self.agenda.issue_ids)
+
+    def row(self, k: int) -> Params:
+        """The parameters of replication ``k`` alone (arrays keep a length-1 leading axis)."""
+        return Params(1, self.actors.row(k, self.runs), self.agenda.row(k, self.runs),
+                      self.battlefield.row(k, self.runs), self.schedule.row(k, self.runs),
+                      self.outcomes.row(k, self.runs))
+
+
+def _is_dist(x: object) -> bool:
+    return not isinstance(x, int | float)
+
+
+def values_from(samples: dict[str, np.ndarray], runs: int) -> Value:
+    """The ``value`` function of a batch: sampled values for distributions, else broadcast."""
+
+    def value(path: str, x: Any) -> np.ndarray:
+        if _is_dist(x):
+            return np.asarray(samples[path], dtype=float)
+        return np.full(runs, float(x))
+
+    return value
+
+
+def compile_params(scenario: Any, samples: dict[str, np.ndarray], runs: int) -> Params:
+    """Compile a validated :class:`sim.scenario.Scenario` into :class:`Params`.
+
+    Args:
+        scenario: the validated scenario (numbers or distributions).
+        samples: for every uncertain input, its key path -> values, shape (runs,).
+        runs: number of replications R in this batch.
+    """
+    value = values_from(samples, runs)
+    return Params(
+        runs=runs,
+        actors=compile_actors(scenario, value, runs),
+        agenda=compile_agenda(scenario, value),
+        battlefield=compile_battlefield(scenario, value, runs),
+        schedule=compile_schedule(scenario, value),
+        outcomes=compile_outcomes(scenario, value),
+    )
+
+
+def compile_actors(scenario: Any, value: Value, runs: int) -> Actors:
+    """The ``actors`` block: one column per actor, in scenario order."""
+    issues, actors = list(scenario.issues), list(scenario.actors)
+    A, n_i = len(actors), len(issues)
+    position, ideal, salience = (np.empty((runs, A, n_i)) for _ in range(3))
+    capability, reservation, risk, authority, engagement = (np.empty((runs, A)) for _ in range(5))
+    leverage = np.zeros((runs, A, A))
+    strategies: list[Strategy | None] = []
+    mediator, method = -1, "midpoint"
+    for a, aid in enumerate(actors):
+        act = scenario.actors[aid]
+        pre = f"actors.{aid}"
+        capability[:, a] = value(f"{pre}.capability", act.capability)
+        reservation[:, a] = value(f"{pre}.reservation", act.reservation)
+        risk[:, a] = value(f"{pre}.risk", act.risk)
+        authority[:, a] = value(f"{pre}.delegation.authority", act.delegation.authority)
+        engagement[:, a] = value(f"{pre}.engagement", act.engagement)
+        ideal_map = act.ideal or {}
+        for i, iid in enumerate(issues):
+            position[:, a, i] = value(f"{pre}.position.{iid}", act.position[iid])
+            salience[:, a, i] = value(f"{pre}.salience.{iid}", act.salience[iid])
+            if iid in ideal_map:
+                ideal[:, a, i] = value(f"{pre}.ideal.{iid}", ideal_map[iid])
+            else:
+                ideal[:, a, i] = position[:, a, i]
+        for target, lev in (act.leverage or {}).items():
+            leverage[:, a, actors.index(target)] = value(f"{pre}.leverage.{target}", lev)
+        if act.role == "party":
+            strategies.append(build(act.strategy.name, **dict(act.strategy.model_extra or {})))
+        else:
+            strategies.append(None)
+        if act.role == "mediator" and mediator < 0:
+            mediator = a
+            method = act.mediator.method if act.mediator is not None else "nash"
+    is_party = np.array([scenario.actors[a].role == "party" for a in actors])
+    return Actors(
+        ids=actors, names=[scenario.actors[a].name for a in actors],
+        roles=[scenario.actors[a].role for a in actors], is_party=is_party,
+        party_idx=np.flatnonzero(is_party), mediator=mediator, mediator_method=method,
+        capability=capability, position=position, ideal=ideal, salience=salience,
+        reservation=reservation, risk=risk, authority=authority, engagement=engagement,
+        leverage=leverage, strategies=strategies,
+    )
+
+
+def compile_agenda(scenario: Any, value: Value) -> Agenda:
+    """The ``agenda`` block: issues, tracks, the ceasefire issue and the negotiation rules."""
+    issues = list(scenario.issues)
+    cf = next(i for i, iid in enumerate(issues) if scenario.issues[iid].decides_ceasefire)
+    neg = scenario.negotiation
+    status_quo = [getattr(scenario.issues[i], "status_quo", None) for i in issues]
+    return Agenda(
+        issue_ids=issues,
+        ceasefire_issue=cf,
+        ceasefire_threshold=float(scenario.issues[issues[cf]].ceasefire_threshold),
+        ceasefire_side=getattr(scenario.issues[issues[cf]], "ceasefire_side", "low"),
+        separate=np.array([scenario.issues[i].track == "separate" for i in issues]),
+        first=np.array([i in set(neg.first) for i in issues]),
+        status_quo=np.array([np.nan if sq is None else float(sq) for sq in status_quo]),
+        protocol=neg.protocol,
+        max_rounds=int(neg.max_rounds),
+        mode=neg.agenda,
+        noise_sd=value("negotiation.acceptance_noise", neg.acceptance_noise),
+        delegation_margin=value("negotiation.delegation_margin", neg.delegation_margin),
+        walkout_threshold=value("negotiation.walkout.threshold", neg.walkout.threshold),
+        walkout_hazard=value("negotiation.walkout.hazard", neg.walkout.hazard),
+        protocol_options=dict(neg.expected_utility.model_dump()) if neg.expected_utility else {},
+    )
+
+
+def compile_battlefield(scenario: Any, value: Value, runs: int) -> Battlefield:
+    """The ``battlefield`` block (zeros and no sides when the scenario has none)."""
+    actors = list(scenario.actors)
+    war_cost = np.zeros((runs, len(actors)))
+    bf = scenario.battlefield
+    if bf is None:
+        zero = np.zeros(runs)
+        return Battlefield(None, zero, zero, zero, war_cost, zero, zero)
+    for aid, cost in (bf.war_cost or {}).items():
+        war_cost[:, actors.index(aid)] = value(f"battlefield.war_cost.{aid}", cost)
+    return Battlefield(
+        sides=(actors.index(bf.sides[0]), actors.index(bf.sides[1])),
+        momentum=value("battlefield.momentum", bf.momentum),
+        drift=value("battlefield.drift", bf.drift),
+        volatility=value("battlefield.volatility", bf.volatility),
+        war_cost=war_cost,
+        momentum_effect=value("battlefield.momentum_effect", bf.momentum_effect),
+        rearm_fear=value("battlefield.rearm_fear", bf.rearm_fear),
+    )
+
+
+def compile_schedule(scenario: Any, value: Value) -> Schedule:
+    """The ``schedule`` block: conditional pressure and chance events, in scenario order."""
+    actors = list(scenario.actors)
+    pressures = []
+    for name, q in scenario.pressure.items():
+        kind = "round" if getattr(q.when, "round", None) is not None else "no_agreement_by_round"
+        at = q.when.round if kind == "round" else q.when.no_agreement_by_round
+        pressures.append(PressureSpec(
+            name, actors.index(q.by), actors.index(q.on), kind, int(at),
+            value(f"pressure.{name}.war_cost", q.war_cost),
+            value(f"pressure.{name}.leverage", q.leverage),
+        ))
+    events = []
+    for name, e in scenario.events.items():
+        sets = [(*settable.target(path, actors), float(v)) for path, v in e.set.items()]
+        events.append(EventSpec(name, int(e.round), value(f"events.{name}.probability",
+                                                          e.probability), sets))
+    return Schedule(pressures, events)
+
+
+def compile_outcomes(scenario: Any, value: Value) -> Outcomes:
+    """The ``outcomes`` block: dictated-peace margin and durability."""
+    issues = list(scenario.issues)
+    out = scenario.outcomes
+    dur = out.durability
+
+    def issue_index(iid: str | None) -> int:
+        return issues.index(iid) if iid else -1
+
+    return Outcomes(
+        dictated_margin=value("outcomes.dictated_peace_margin", out.dictated_peace_margin),
+        durability_days=float(dur.days),
+        monthly_hazard=value("outcomes.durability.monthly_hazard", dur.monthly_hazard),
+        monitors=value("outcomes.durability.monitors", dur.monitors),
+        guarantees=value("outcomes.durability.guarantees", dur.guarantees),
+        imposed=value("outcomes.durability.imposed", dur.imposed),
+        monitors_issue=issue_index(dur.monitors_issue),
+        monitors_below=float(dur.monitors_below),
+        guarantees_issue=issue_index(dur.guarantees_issue),
+        guarantees_below=float(dur.guarantees_below),
+    )

@@ -1,0 +1,363 @@
+"""The phases of one round of talks, shared by the ``mediated`` and ``alternating`` protocols.
+
+Each phase works on a whole :class:`~sim.batch.batch.Batch` of replications (the leading axis
+of every array) and, where the model has an actor decide, on one actor at a time
+(``phase(batch, a)``). The vector engine calls them for all its replications; the Mesa agents
+call the same functions on a one-row batch for themselves. Both engines therefore do the same
+arithmetic, which is what lets a test compare them run by run. The mathematics lives in
+:mod:`sim.rules`; this module only wires it to the state. The order of the phases is each
+protocol's (see ``docs/ODD.md``, process overview).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.batch.batch import Batch
+from sim.rules import acceptance, battlefield, concession, mediator, third_parties
+from sim.rules.outcome import ceasefire_agreed, is_ceasefire
+from sim.rules.utility import issue_loss, utility
+from sim.strategies import ConcessionContext
+
+
+def _where(mask: np.ndarray, new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    m = mask.reshape(mask.shape + (1,) * (np.ndim(new) - mask.ndim))
+    return np.where(m, new, old)
+
+
+# --- fighting ------------------------------------------------------------------------------
+def battlefield_step(b: Batch) -> None:
+    """Move momentum and reservations; charge war costs (active replications only)."""
+    p, st, t = b.params, b.state, b.round
+    bf = p.battlefield
+    act = st.active
+    if bf.sides is not None:
+        m = battlefield.momentum_step(st.momentum, bf.drift, bf.volatility,
+                                      b.draws.shocks[:, t - 1])
+        st.momentum = np.where(act, m, st.momentum)
+    sign = battlefield.side_sign(p.n_actors, bf.sides)
+    is_party = p.actors.is_party
+    cost = np.where(is_party, st.war_cost, 0.0)
+    res = battlefield.reservation_step(st.reservation, st.momentum, sign, st.momentum_effect, cost)
+    st.reservation = _where(act, np.where(is_party, res, st.reservation), st.reservation)
+
+
+# --- events and pressure -------------------------------------------------------------------
+def events_step(b: Batch) -> None:
+    """Fire due events and conditional pressure; note the names that fired anywhere."""
+    p, st, t, dr = b.params, b.state, b.round, b.draws
+    sch, ag = p.schedule, p.agenda
+    for e_idx, ev in enumerate(sch.events):
+        if ev.round != t:
+            continue
+        fire = st.active & (dr.u_event[:, e_idx] < ev.probability)
+        if fire.any():
+            b.fired.append(ev.name)
+        st.fired[:, e_idx] = np.where(fire, t, st.fired[:, e_idx])
+        for name, index, value in ev.sets:
+            arr = getattr(st, name)
+            sel = (slice(None),) + index
+            arr[sel] = np.where(fire, value, arr[sel])
+    agreed = ceasefire_agreed(st.settled, st.terms, ag.ceasefire_issue, ag.ceasefire_threshold,
+                              ag.ceasefire_side)
+    for k, pr in enumerate(sch.pressures):
+        if pr.fires_at() != t:
+            continue
+        fire = st.active.copy()
+        if pr.kind == "no_agreement_by_round":
+            fire &= ~agreed
+        if fire.any():
+            b.fired.append(pr.name)
+        col = len(sch.events) + k
+        st.fired[:, col] = np.where(fire, t, st.fired[:, col])
+        st.war_cost[:, pr.on] += np.where(fire, pr.war_cost, 0.0)
+        st.leverage[:, pr.by, pr.on] += np.where(fire, pr.leverage, 0.0)
+
+
+# --- third parties -------------------------------------------------------------------------
+def start_pull(b: Batch) -> None:
+    """Clear the pull accumulators before the third parties act."""
+    st = b.state
+    st.pull_weight = np.zeros_like(st.stated)
+    st.pull_target = np.zeros_like(st.stated)
+
+
+def pull_by(b: Batch, q: int) -> None:
+    """Actor ``q`` adds its pull on every party's open positions (see :func:`publish`)."""
+    p, st = b.params, b.state
+    lev = st.leverage[:, q, :]  # (R, A) on each target
+    if not np.any(lev):
+        return
+    k = third_parties.pull_weights(
+        lev, st.engagement[:, q], p.actors.salience[:, q, :], p.actors.salience, st.capability
+    )  # (R, A[p], I)
+    movable = (p.actors.is_party[None, :, None] & st.free(p)[:, None, :]) & st.active[:, None, None]
+    k = np.where(movable, k, 0.0)
+    st.pull_weight = st.pull_weight + k
+    st.pull_target = st.pull_target + k * p.actors.ideal[:, q : q + 1, :]
+
+
+def publish(b: Batch) -> None:
+    """Public positions this round: own positions displaced by this round's pulls.
+
+    The displacement does not compound: it is recomputed every round from the party's own
+    position and the pressure applied *now* (weights scaled to sum at most 1).
+    """
+    st = b.state
+    public = third_parties.displaced_positions(st.stated, st.pull_weight, st.pull_target)
+    st.public = np.where(st.active[:, None, None], public, st.public)
+
+
+# --- the text ------------------------------------------------------------------------------
+def _table(b: Batch, text: np.ndarray, fixed: np.ndarray, by: int) -> None:
+    st = b.state
+    text = np.where(st.free(b.params), text, fixed)
+    st.text = np.where(st.active[:, None], text, st.text)
+    b.tabled_by = by
+
+
+def _stated_and_fixed(b: Batch) -> tuple[np.ndarray, np.ndarray]:
+    st = b.state
+    stated = st.agreed_or(st.public)[:, b.params.actors.party_idx, :]
+    return stated, np.where(st.settled, st.terms, stated.mean(axis=1))
+
+
+def mediator_text(b: Batch) -> None:
+    """The mediator's single negotiating text, by its method (``nash`` by default)."""
+    p, st = b.params, b.state
+    parties = p.actors.party_idx
+    stated, fixed = _stated_and_fixed(b)
+    method = p.actors.mediator_method
+    if method == "nash":
+        text = _nash_by_track(b, stated, fixed, st.free(p))
+    elif method == "weighted_mean":
+        text = mediator.weighted_mean_text(stated, st.capability[:, parties],
+                                           p.actors.salience[:, parties, :])
+    else:
+        text = mediator.midpoint_text(stated)
+    _table(b, text, fixed, p.actors.mediator)
+
+
+def proposer(b: Batch) -> int:
+    """The party whose turn it is to propose (round 1: the first party, and so on)."""
+    parties = b.params.actors.party_idx
+    return int(parties[(b.round - 1) % len(parties)])
+
+
+def proposer_text(b: Batch) -> None:
+    """The proposing party's own public terms are the text (alternating offers)."""
+    _, fixed = _stated_and_fixed(b)
+    a = proposer(b)
+    _table(b, b.state.agreed_or(b.state.public)[:, a, :], fixed, a)
+
+
+def _nash_by_track(b: Batch, stated, fixed, free) -> np.ndarray:
+    """Nash texts: one for the main-track issues together, one per separate-track issue.
+
+    Main-track issues are bargained as a whole over the parties' reservations, so the text can
+    trade one issue against another. A separate-track issue is negotiated on its own (that is
+    what the track means): its text is the Nash point of the parties' utilities on that issue
+    alone, over the utility of its status quo (0 when it has none), so it is not traded against
+    the main track.
+    """
+    p, st = b.params, b.state
+    ag = p.agenda
+    parties = p.actors.party_idx
+    ideal = p.actors.ideal[:, parties, :]
+    rho = p.actors.risk[:, parties]
+    main = free & ~ag.separate
+    text = mediator.nash_text(stated, ideal, st.weights(p)[:, parties, :], rho,
+                              st.reservation[:, parties], fixed, main)
+    for i in np.flatnonzero(ag.separate):
+        if not free[:, i].any():
+            continue
+        one = np.zeros(p.n_issues)
+        one[i] = 1.0
+        weights = np.broadcast_to(one, ideal.shape)
+        if np.isnan(ag.status_quo[i]):
+            d = np.zeros(rho.shape)
+        else:
+            sq = np.full(ideal.shape[:-1], ag.status_quo[i])
+            d = 1.0 - issue_loss(sq[..., None], ideal[..., i : i + 1], rho)[..., 0]
+        only = np.zeros_like(free)
+        only[:, i] = free[:, i]
+        alone = mediator.nash_text(stated, ideal, weights, rho, d, fixed, only)
+        text[:, i] = alone[:, i]
+    return text
+
+
+# --- answers -------------------------------------------------------------------------------
+def ceasefire_in(b: Batch, text: np.ndarray) -> np.ndarray:
+    """(R,) the text offers a general ceasefire that is not agreed yet."""
+    ag = b.params.agenda
+    cf = ag.ceasefire_issue
+    return b.state.free(b.params)[:, cf] & is_ceasefire(text[:, cf], ag.ceasefire_threshold,
+                                                        ag.ceasefire_side)
+
+
+def answer(b: Batch, a: int) -> None:
+    """Which open issues of the text party ``a`` accepts this round, into ``b.answers[a]``.
+
+    Main-track issues: accepted one by one (``issue_by_issue``: the text on that issue with the
+    rest of the party's own terms) or all together (``package``), against the party's acceptance
+    level. Separate-track issues: accepted alone when the text beats the status quo on that issue
+    for the party (or, without a status quo, its own stated position), plus the delegation margin.
+    The side that momentum favours subtracts its fear of a rearming pause from any text that
+    contains a general ceasefire.
+    """
+    p, st, t, dr = b.params, b.state, b.round, b.draws
+    ag, act = p.agenda, p.actors
+    text = st.text
+    free = st.free(p)
+    w = st.weights(p)[:, a, :]
+    ideal = act.ideal[:, a, :]
+    rho = act.risk[:, a]
+    own_terms = st.agreed_or(st.public)[:, a, :]
+    own = utility(own_terms, ideal, w, rho)
+    level = acceptance.acceptance_level(st.aspiration[:, a], own, st.reservation[:, a],
+                                        st.authority[:, a], ag.delegation_margin)
+    sign = battlefield.side_sign(p.n_actors, p.battlefield.sides)
+    penalty = battlefield.rearm_penalty(st.momentum, sign, st.rearm_fear)[:, a]
+    penalty = np.where(ceasefire_in(b, text), penalty, 0.0)
+    noise = dr.z_issue[:, t - 1, a, :]
+    main = free & ~ag.separate
+    if ag.mode == "package":
+        package = np.where(main, text, own_terms)
+        u = utility(package, ideal, w, rho) - penalty
+        ok = acceptance.accepts(u, level, dr.z_package[:, t - 1, a], ag.noise_sd)
+        accept_main = main & ok[:, None]
+    else:
+        gain = w * (issue_loss(own_terms, ideal, rho) - issue_loss(text, ideal, rho))
+        cf_pen = np.zeros_like(gain)
+        cf_pen[:, ag.ceasefire_issue] = penalty
+        u = own[:, None] + gain - cf_pen
+        accept_main = main & acceptance.accepts(u, level[:, None], noise, ag.noise_sd[:, None])
+    # separate tracks
+    single = 1.0 - issue_loss(text, ideal, rho)
+    ref = np.where(np.isnan(ag.status_quo), own_terms, ag.status_quo)
+    base = 1.0 - issue_loss(ref, ideal, rho)
+    margin = acceptance.delegation_margin(st.authority[:, a], ag.delegation_margin)
+    accept_sep = (free & ag.separate) & acceptance.accepts(
+        single, base + margin[:, None], noise, ag.noise_sd[:, None]
+    )
+    b.answers[a] = accept_main | accept_sep
+
+
+def settle(b: Batch) -> None:
+    """Settle the issues every party accepted this round."""
+    p, st, t = b.params, b.state, b.round
+    text = st.text
+    agreed = b.stacked(b.answers).all(axis=1) & st.free(p) & st.active[:, None]
+    st.terms = np.where(agreed, text, st.terms)
+    st.settled_round = np.where(agreed, t, st.settled_round)
+    st.settled = st.settled | agreed
+    st.stated = np.where(st.settled[:, None, :], st.terms[:, None, :], st.stated)
+    st.public = np.where(st.settled[:, None, :], st.terms[:, None, :], st.public)
+
+
+# --- concessions ---------------------------------------------------------------------------
+def relative_time(t: int, max_rounds: int) -> float:
+    """Relative time of the concession made at the end of round t: min(1, t / (T - 1)).
+
+    The aspiration set after round t's answers is used in round t + 1, so with this convention
+    the aspiration a time-dependent party answers with in the last round T is its reservation
+    (as of the end of round T - 1; round T's battlefield step may still move it a little)
+    (``docs/reference/bargaining.md`` warns that t / T never gets there).
+    """
+    return 1.0 if max_rounds <= 1 else min(1.0, t / (max_rounds - 1))
+
+
+def concession_contexts(b: Batch) -> None:
+    """Snapshot, before anyone moves, of what each party decides its concession from.
+
+    Stores each party's :class:`ConcessionContext` in ``b.notes["contexts"]`` and the
+    concession targets in ``b.notes["targets"]``.
+    """
+    p, st, t = b.params, b.state, b.round
+    act, T = p.actors, p.agenda.max_rounds
+    own = st.own_offer(p)
+    other = st.other_offer(p)
+    w = np.where(act.is_party, st.capability, 0.0)
+    # utilities of each party for every other party's terms: u[b, a] = u_b(terms of a)
+    terms = st.agreed_or(st.public)
+    weights = st.weights(p)
+    contexts = {}
+    for a in act.party_idx:
+        others = [q for q in act.party_idx if q != a]
+        wo = w[:, others]
+        wsum = np.where(wo.sum(axis=1) > 0, wo.sum(axis=1), 1.0)
+        u_of_mine = np.stack(
+            [utility(terms[:, a, :], act.ideal[:, q, :], weights[:, q, :], act.risk[:, q])
+             for q in others], axis=1)
+        contexts[int(a)] = ConcessionContext(
+            round=t, max_rounds=T, tau=relative_time(t, T),
+            start=st.start[:, a], previous=st.aspiration[:, a],
+            reservation=st.reservation[:, a], authority=st.authority[:, a], own_offer=own[:, a],
+            other_offer=other[:, a], other_gain=other[:, a] - st.other_offer_prev[:, a],
+            other_own_offer=(wo * own[:, others]).sum(axis=1) / wsum,
+            other_of_mine=(wo * u_of_mine).sum(axis=1) / wsum,
+            other_reservation=(wo * st.reservation[:, others]).sum(axis=1) / wsum,
+        )
+    st.other_offer_prev = np.where(st.active[:, None], other, st.other_offer_prev)
+    b.notes["contexts"] = contexts
+    b.notes["targets"] = st.targets(p)
+
+
+def concede(b: Batch, a: int) -> None:
+    """Party ``a`` sets its new aspiration by its strategy and restates its terms."""
+    p, st = b.params, b.state
+    strategy = p.actors.strategies[a]
+    assert strategy is not None, "only parties concede"
+    new = strategy.aspiration(b.notes["contexts"][a])
+    act = st.active & st.free(p).any(axis=1)
+    st.aspiration[:, a] = np.where(act, new, st.aspiration[:, a])
+    movable = st.free(p) & act[:, None]
+    restated = concession.restate_position(
+        st.stated[:, a, :], b.notes["targets"][:, a, :], movable, p.actors.ideal[:, a, :],
+        st.weights(p)[:, a, :], p.actors.risk[:, a], st.aspiration[:, a],
+    )
+    st.stated[:, a, :] = np.where(movable, restated, st.stated[:, a, :])
+
+
+# --- walkouts ------------------------------------------------------------------------------
+def consider_walkout(b: Batch, a: int) -> None:
+    """Whether party ``a`` leaves (``b.walked[a]``): its reservation exceeds what it can expect.
+
+    The best it can still expect is what the other side actually offers: the utility of the other
+    parties' capability-weighted public terms (settled issues as settled). The mediator's text is
+    not a commitment of the other side, so it does not count. Beyond ``walkout.threshold`` the
+    party leaves with probability ``walkout.hazard`` per round (Zartman's "ripeness" read the
+    other way: a side that expects more from fighting than from talking stops talking;
+    Zartman 2000, in Stern & Druckman (eds.), *International Conflict Resolution after the Cold
+    War*).
+    """
+    p, st, t = b.params, b.state, b.round
+    ag = p.agenda
+    w = st.weights(p)[:, a, :]
+    main_open = (st.free(p) & ~ag.separate).any(axis=1)
+    best = utility(st.agreed_or(st.targets(p)[:, a, :]), p.actors.ideal[:, a, :], w,
+                   p.actors.risk[:, a])
+    frustrated = st.reservation[:, a] - best > ag.walkout_threshold
+    b.walked[a] = (st.active & main_open & frustrated
+                   & (b.draws.u_walkout[:, t - 1, a] < ag.walkout_hazard))
+
+
+# --- end of round --------------------------------------------------------------------------
+def close_round(b: Batch) -> None:
+    """Record walkouts, open the rest of the agenda, end finished replications."""
+    p, st, t = b.params, b.state, b.round
+    walked = b.stacked(b.walked)
+    party_idx = p.actors.party_idx
+    first_walker = np.where(walked.any(axis=1), party_idx[np.argmax(walked, axis=1)], -1)
+    st.walkout_by = np.where(st.active & (first_walker >= 0), first_walker, st.walkout_by)
+    if p.agenda.first.any():
+        opened = ~st.phase2 & st.settled[:, p.agenda.first].all(axis=1) & st.active
+        if opened.any():
+            st.phase2 = st.phase2 | opened
+            fresh = st.own_offer(p)
+            st.start = np.where(opened[:, None], fresh, st.start)
+            st.aspiration = np.where(opened[:, None], fresh, st.aspiration)
+    done = st.settled.all(axis=1) | (st.walkout_by >= 0) | (t >= p.agenda.max_rounds)
+    ending = st.active & done
+    st.end_round = np.where(ending, t, st.end_round)
+    st.active = st.active & ~done

@@ -11,6 +11,7 @@ import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.cli_types import non_negative as _non_negative
@@ -64,7 +65,7 @@ class _Progress:
             self.bar.close()
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario and write its result folder."""
     from sim.experiment import run_scenario
     from sim.scenario import load_scenario
@@ -109,7 +110,7 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files; exit 2 if any is invalid."""
     from sim.scenario import validate_file
 
@@ -126,7 +127,7 @@ def cmd_validate(args) -> int:
     return 2 if bad else 0
 
 
-def _validate_any(path: str, validate_file) -> list[str]:
+def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[str]:
     """Validate a scenario file or, when it starts with ``sweep:``, a sweep file."""
     try:
         import yaml
@@ -143,7 +144,7 @@ def _validate_any(path: str, validate_file) -> list[str]:
     return validate_file(path)
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
     """List shipped scenarios, strategies and protocols."""
     from sim.protocols import get as get_protocol
     from sim.protocols import names as protocol_names
@@ -172,7 +173,7 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_explain(args) -> int:
+def cmd_explain(args: argparse.Namespace) -> int:
     """Print one replication round by round."""
     from sim.explain import explain
 
@@ -180,7 +181,7 @@ def cmd_explain(args) -> int:
     return 0
 
 
-def cmd_plot(args) -> int:
+def cmd_plot(args: argparse.Namespace) -> int:
     """Redraw a result folder's plots."""
     from sim.plots import draw_all
 
@@ -189,7 +190,7 @@ def cmd_plot(args) -> int:
     return 0
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     """Print the scenario JSON Schema."""
     from sim.scenario import json_schema
 
@@ -197,7 +198,7 @@ def cmd_schema(args) -> int:
     return 0
 
 
-def cmd_import_bdm(args) -> int:
+def cmd_import_bdm(args: argparse.Namespace) -> int:
     """Write a scenario from a BDM actor CSV."""
     from sim.scenario.bdm_import import import_bdm_csv
 

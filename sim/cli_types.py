@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 
-def whole_number(minimum: int):
+def whole_number(minimum: int) -> Callable[[str], int]:
     """An argparse ``type`` accepting whole numbers >= ``minimum`` with a clear message."""
 
     def parse(text: str) -> int:

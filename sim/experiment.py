@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sim
 from sim.engine.runner import RunResult, simulate
@@ -20,7 +21,7 @@ from sim.protocols import get as get_protocol
 from sim.results import summarise, write_run_dir
 from sim.results.provenance import package_versions
 from sim.results.store import check_target
-from sim.scenario import load_scenario, resolved_yaml
+from sim.scenario import Scenario, load_scenario, resolved_yaml
 
 
 @dataclass
@@ -34,7 +35,7 @@ class RunReport:
     plots: list[Path]
 
 
-def scenario_meta(scn, result: RunResult) -> dict:
+def scenario_meta(scn: Scenario, result: RunResult) -> dict[str, Any]:
     """The meta dict the results layer and plots need (see :mod:`sim.results.meta`)."""
     return {
         "name": scn.name, "title": scn.title, "runs": result.n_runs, "seed": result.seed,

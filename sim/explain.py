@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from sim.batch.draws import Draws
 from sim.batch.finish import finish
 from sim.engine.mesa import NegotiationModel
 from sim.engine.runner import replication_inputs
 from sim.protocols import get as get_protocol
 from sim.rules.outcome import OUTCOMES
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
 
-def _terms(values, issues, mask=None) -> str:
+def _terms(values: np.ndarray, issues: list[str], mask: np.ndarray | None = None) -> str:
     parts = [f"{iid} {v:.1f}" for k, (iid, v) in enumerate(zip(issues, values, strict=True))
              if mask is None or mask[k]]
     return ", ".join(parts) if parts else "-"
 
 
-def build_model(path: str | Path, run: int = 0, overrides=(), seed: int | None = None):
+def build_model(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
+                seed: int | None = None) -> tuple[Scenario, NegotiationModel, Draws, int]:
     """The Mesa model of replication ``run`` of a scenario, ready to step."""
     scn = load_scenario(path, overrides=list(overrides))
     protocol = get_protocol(scn.negotiation.protocol)
@@ -34,7 +37,8 @@ def build_model(path: str | Path, run: int = 0, overrides=(), seed: int | None =
     return scn, NegotiationModel(p, dr, rng=int(seeds[0])), dr, int(seeds[0])
 
 
-def explain(path: str | Path, run: int = 0, overrides=(), seed: int | None = None) -> str:
+def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
+            seed: int | None = None) -> str:
     """A readable narrative of replication ``run``."""
     scn, model, dr, run_seed = build_model(path, run, overrides, seed)
     p = model.params

@@ -19,9 +19,24 @@ processes, and the two engines can be compared run by run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+
+
+class SampledInput(Protocol):
+    """An uncertain input as the draws need it (``sim.scenario.UncertainInput`` is one)."""
+
+    @property
+    def path(self) -> str:
+        """The input's key path (the ``param.<path>`` column)."""
+        ...
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """One value from the input's distribution."""
+        ...
 
 
 def replication_seed(master: int, k: int) -> int:
@@ -56,7 +71,8 @@ class Draws:
         )
 
 
-def draw(seeds, inputs, max_rounds: int, n_actors: int, n_issues: int, n_events: int) -> Draws:
+def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_actors: int,
+         n_issues: int, n_events: int) -> Draws:
     """Draw every random number for the replications with the given seeds.
 
     Args:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from sim.engine.tables import rounds_table, runs_table
 from sim.engine.vector import run_batch
 from sim.protocols import get as get_protocol
 
+if TYPE_CHECKING:
+    from sim.scenario import Scenario, UncertainInput
+
 DEFAULT_CHUNK = 1000
 DEFAULT_TRACE_RUNS = 1000
 
@@ -35,7 +39,7 @@ DEFAULT_TRACE_RUNS = 1000
 class RunResult:
     """Everything a run produced, before it is written to a result folder."""
 
-    scenario: object
+    scenario: Scenario
     runs: pd.DataFrame
     rounds: pd.DataFrame
     seed: int
@@ -46,13 +50,14 @@ class RunResult:
     meta: dict = field(default_factory=dict)
 
 
-def _uncertain(scenario):
+def _uncertain(scenario: Scenario) -> list[UncertainInput]:
     from sim.scenario import uncertain_inputs
 
     return uncertain_inputs(scenario)
 
 
-def replication_inputs(scenario, seed: int, start: int, stop: int):
+def replication_inputs(scenario: Scenario, seed: int, start: int,
+                       stop: int) -> tuple[np.ndarray, Draws, Params]:
     """Seeds, random draws and compiled parameters of replications ``start`` .. ``stop - 1``.
 
     The one place where a scenario becomes what an engine consumes; both the runner and
@@ -65,7 +70,7 @@ def replication_inputs(scenario, seed: int, start: int, stop: int):
     return seeds, dr, compile_params(scenario, dr.samples, stop - start)
 
 
-def run_chunk(scenario, seed: int, start: int, stop: int, engine: str,
+def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
               trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run replications ``start`` .. ``stop - 1``; return their runs and rounds tables.
 
@@ -76,6 +81,7 @@ def run_chunk(scenario, seed: int, start: int, stop: int, engine: str,
     seeds, dr, p = replication_inputs(scenario, seed, start, stop)
     run_ids = np.arange(start, stop)
     keep = run_ids < trace_runs
+    tr: Trace | None
     if engine == "mesa" and get_protocol(p.agenda.protocol).mesa:
         fin, tr = _run_mesa(p, dr, seeds)
     else:
@@ -106,7 +112,7 @@ def chunks(runs: int, size: int) -> list[tuple[int, int]]:
 
 
 def simulate(
-    scenario,
+    scenario: Scenario,
     *,
     runs: int | None = None,
     seed: int | None = None,

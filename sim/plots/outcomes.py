@@ -37,7 +37,7 @@ def _bars(ax: Axes, labels: list[str], entries: list[dict], colours: list[str]) 
         if entry["share"] is None:
             ax.text(
                 1,
-                yi,
+                float(yi),
                 "no eligible runs",
                 va="center",
                 ha="left",
@@ -49,7 +49,7 @@ def _bars(ax: Axes, labels: list[str], entries: list[dict], colours: list[str]) 
         # Right of the upper whisker, even past 100%: the layout makes room for it.
         ax.text(
             top + 1.2,
-            yi,
+            float(yi),
             f"{share:.1f}% ({entry['count']:,})",
             va="center",
             ha="left",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -97,7 +99,7 @@ def make_figure(rd: RunDir) -> Figure:
     return fig
 
 
-def agreement_rounds(rd: RunDir):
+def agreement_rounds(rd: RunDir) -> pd.DataFrame | None:
     """Share of traced runs that agreed each issue in each round (issues x rounds), or None.
 
     Read from ``rounds.parquet``: an issue is agreed in the first round whose ``settled`` flag
@@ -114,7 +116,7 @@ def agreement_rounds(rd: RunDir):
     return table.reindex(issue_ids(rd.meta) or order, fill_value=0.0)
 
 
-def _agreement_panel(ax, rd: RunDir, agreed, first: int, last: int) -> None:
+def _agreement_panel(ax: Axes, rd: RunDir, agreed: pd.DataFrame, first: int, last: int) -> None:
     cols = np.arange(first, last + 1)
     grid = agreed.reindex(columns=cols, fill_value=0.0).to_numpy(float)
     ax.imshow(100 * grid, aspect="auto", cmap="Greens", vmin=0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -22,7 +23,10 @@ _STAGGER_AT = 3  # stagger the anchor labels on two levels when one would need m
 _PAD = 1.5  # axis units kept free between two labels
 
 
-def _align(x: float) -> str:
+Align = Literal["left", "center", "right"]
+
+
+def _align(x: float) -> Align:
     return "left" if x <= 5 else "right" if x >= 95 else "center"
 
 
@@ -61,7 +65,7 @@ def _wrap_level(points: list[tuple[float, str]]) -> list[str]:
     return final
 
 
-def _anchor_labels(points: list[tuple[float, str]]) -> list[tuple[float, str, str]]:
+def _anchor_labels(points: list[tuple[float, str]]) -> list[tuple[float, str, Align]]:
     """``(position, label, alignment)`` for each anchor, wrapped to fit its free space.
 
     Dense anchors whose text would need many lines are staggered on two levels, so that each
@@ -83,7 +87,13 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
     info = (rd.meta.get("issues") or {}).get(issue) or {}
     bins = np.arange(0, 100 + BIN_WIDTH, BIN_WIDTH)
     if settled.size:
-        ax.hist(settled, bins=bins, color="#4393c3", edgecolor="white", linewidth=0.4)
+        ax.hist(
+            settled,
+            bins=bins,  # type: ignore[arg-type]  # an array: matplotlib's stub lists only sequences
+            color="#4393c3",
+            edgecolor="white",
+            linewidth=0.4,
+        )
         median = float(np.median(settled))
         ax.axvline(median, color="#08306b", linewidth=1.3)
         ax.annotate(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -114,7 +116,9 @@ def fired_markers(runs: pd.DataFrame) -> list[tuple[str, int, float]]:
     return out
 
 
-def _mark_events(axes, markers, label_ax) -> None:
+def _mark_events(
+    axes: Iterable[Axes], markers: list[tuple[str, int, float]], label_ax: Axes
+) -> None:
     """A dotted line at the modal round of each fired event, labelled on one panel."""
     for k, (name, rnd, share) in enumerate(markers):
         for ax in axes:
@@ -188,7 +192,7 @@ def make_figure(rd: RunDir) -> Figure:
         ax.grid(color="#e5e5e5", linewidth=0.8)
         ax.spines["top"].set_visible(False)
 
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=c, linewidth=2, label=actor_name(rd.meta, p))
         for c, p in zip(PARTY_COLOURS, parties, strict=False)
     ]

@@ -151,7 +151,8 @@ def proposer_text(b: Batch) -> None:
     _table(b, b.state.agreed_or(b.state.public)[:, a, :], fixed, a)
 
 
-def _nash_by_track(b: Batch, stated, fixed, free) -> np.ndarray:
+def _nash_by_track(b: Batch, stated: np.ndarray, fixed: np.ndarray,
+                   free: np.ndarray) -> np.ndarray:
     """Nash texts: one for the main-track issues together, one per separate-track issue.
 
     Main-track issues are bargained as a whole over the parties' reservations, so the text can

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from sim.results.errors import ResultsError
-from sim.rules.outcome import OUTCOMES  # the outcomes, in the order of every table and figure
+from sim.rules.outcome import OUTCOMES as OUTCOMES  # the outcomes, in the order of every table
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -59,7 +59,10 @@ REQUIRED_FILES: tuple[str, ...] = (
     MANIFEST_FILE,
 )
 
-RUNS_COLUMNS: dict[str, str] = {
+ColumnDtype = Literal["int64", "float64", "bool", "boolean", "str"]
+"""Canonical dtypes of the contract columns."""
+
+RUNS_COLUMNS: dict[str, ColumnDtype] = {
     "run": "int64",
     "seed": "int64",
     "outcome": "str",
@@ -68,7 +71,7 @@ RUNS_COLUMNS: dict[str, str] = {
     "ceasefire_holds": "boolean",
     "walkout_by": "str",
 }
-ROUNDS_COLUMNS: dict[str, str] = {
+ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
     "run": "int64",
     "round": "int64",
     "actor": "str",
@@ -150,7 +153,7 @@ def _utc_stamp() -> str:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def _canonical(df: pd.DataFrame, columns: Mapping[str, str], what: str) -> pd.DataFrame:
+def _canonical(df: pd.DataFrame, columns: Mapping[str, ColumnDtype], what: str) -> pd.DataFrame:
     """Check the contract columns and give them their canonical dtypes (stable file schema)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:

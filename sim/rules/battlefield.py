@@ -15,9 +15,15 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def momentum_step(momentum, drift, volatility, shock) -> np.ndarray:
+def momentum_step(
+    momentum: np.ndarray | float,
+    drift: np.ndarray | float,
+    volatility: np.ndarray | float,
+    shock: np.ndarray | float,
+) -> np.ndarray:
     """One step of the bounded random walk of battlefield momentum."""
     return np.clip(momentum + drift + volatility * shock, -1.0, 1.0)
 
@@ -31,7 +37,13 @@ def side_sign(n_actors: int, sides: tuple[int, int] | None) -> np.ndarray:
     return sign
 
 
-def reservation_step(reservation, momentum, sign, momentum_effect, war_cost) -> np.ndarray:
+def reservation_step(
+    reservation: np.ndarray,
+    momentum: np.ndarray,
+    sign: np.ndarray,
+    momentum_effect: np.ndarray | float,
+    war_cost: np.ndarray | float,
+) -> np.ndarray:
     """New reservations: +/- momentum_effect x momentum for the sides, minus war costs.
 
     Args:
@@ -42,7 +54,7 @@ def reservation_step(reservation, momentum, sign, momentum_effect, war_cost) -> 
     return np.clip(reservation + shift - war_cost, 0.0, 1.0)
 
 
-def rearm_penalty(momentum, sign, rearm_fear) -> np.ndarray:
+def rearm_penalty(momentum: ArrayLike, sign: np.ndarray, rearm_fear: ArrayLike) -> np.ndarray:
     """Utility the favoured side subtracts from any text that contains a general ceasefire.
 
     Returns (..., A): rearm_fear x |momentum| for the side momentum favours, 0 elsewhere.

@@ -11,16 +11,26 @@ outside pressure (Werner & Yuen 2005, IO 59(2) -> 1.8). All three factors are ju
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def hold_probability(days, monthly_hazard, multiplier) -> np.ndarray:
+def hold_probability(
+    days: ArrayLike, monthly_hazard: ArrayLike, multiplier: ArrayLike
+) -> np.ndarray:
     """Probability that a ceasefire survives ``days`` days under the scaled hazard."""
     h = np.clip(np.asarray(monthly_hazard, float), 0.0, 1.0 - 1e-12)
     rate = -np.log1p(-h) * np.asarray(multiplier, float)
     return np.exp(-rate * np.asarray(days, float) / 30.0)
 
 
-def hazard_multiplier(monitors, guarantees, imposed, has_monitors, has_guarantees, is_imposed):
+def hazard_multiplier(
+    monitors: ArrayLike,
+    guarantees: ArrayLike,
+    imposed: ArrayLike,
+    has_monitors: ArrayLike,
+    has_guarantees: ArrayLike,
+    is_imposed: ArrayLike,
+) -> np.ndarray:
     """Product of the hazard ratios whose conditions hold."""
     m = np.where(has_monitors, monitors, 1.0)
     g = np.where(has_guarantees, guarantees, 1.0)

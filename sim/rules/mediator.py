@@ -26,6 +26,7 @@ settled are held fixed at ``fixed_terms``.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.rules.utility import utility
 
@@ -38,7 +39,9 @@ def midpoint_text(stated: np.ndarray) -> np.ndarray:
     return stated.mean(axis=-2)
 
 
-def weighted_mean_text(stated: np.ndarray, capability: np.ndarray, salience: np.ndarray):
+def weighted_mean_text(
+    stated: np.ndarray, capability: np.ndarray, salience: np.ndarray
+) -> np.ndarray:
     """Capability x salience weighted mean of stated positions per issue.
 
     Args:
@@ -51,7 +54,15 @@ def weighted_mean_text(stated: np.ndarray, capability: np.ndarray, salience: np.
         return np.where(total > 0, (w * stated).sum(axis=-2) / np.where(total > 0, total, 1), plain)
 
 
-def _two_party_nash(lo, hi, ideal, weights, reservation, fixed, free):
+def _two_party_nash(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    reservation: np.ndarray,
+    fixed: np.ndarray,
+    free: np.ndarray,
+) -> np.ndarray:
     """Exact Nash text for two linear-utility parties inside the box [lo, hi].
 
     Shapes: lo, hi, fixed: (..., I); ideal, weights: (..., 2, I); reservation: (..., 2);
@@ -114,7 +125,13 @@ def _two_party_nash(lo, hi, ideal, weights, reservation, fixed, free):
     return np.where(free, e1 + theta * (e2 - e1), fixed)
 
 
-def _log_nash(x, ideal, weights, rho, reservation):
+def _log_nash(
+    x: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    rho: np.ndarray,
+    reservation: np.ndarray,
+) -> np.ndarray:
     u = utility(x[..., None, :], ideal, weights, rho)  # (..., P)
     surplus = u - reservation
     ok = (surplus > 0).all(axis=-1)
@@ -123,8 +140,19 @@ def _log_nash(x, ideal, weights, rho, reservation):
     return np.where(ok, logp, -1e6 + surplus.min(axis=-1))
 
 
-def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start,
-                     max_sweeps=60, tol=1e-7):
+def _coordinate_nash(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    rho: np.ndarray,
+    reservation: np.ndarray,
+    fixed: np.ndarray,
+    free: np.ndarray,
+    start: np.ndarray,
+    max_sweeps: int = 60,
+    tol: float = 1e-7,
+) -> np.ndarray:
     """Cyclic coordinate ascent with golden-section line searches, until it stops moving.
 
     Each replication (row of the leading axes) stops on its own once a whole sweep moves none of
@@ -134,7 +162,7 @@ def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, star
     n_issues = shape[-1]
     batch = shape[:-1]
 
-    def rows(arr, trailing: int) -> np.ndarray:
+    def rows(arr: ArrayLike, trailing: int) -> np.ndarray:
         """Broadcast to batch + the last ``trailing`` dims of ``arr``; flatten the batch."""
         arr = np.asarray(arr)
         tail = arr.shape[arr.ndim - trailing:]
@@ -175,24 +203,32 @@ def _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, star
     return x.reshape(shape)
 
 
-def _best_of_starts(lo, hi, ideal, weights, rho, reservation, fixed, free, starts):
+def _best_of_starts(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    rho: np.ndarray,
+    reservation: np.ndarray,
+    fixed: np.ndarray,
+    free: np.ndarray,
+    starts: list[np.ndarray],
+) -> np.ndarray:
     """Coordinate ascent from several starting texts; keep the best end point.
 
     Starting from every party's own terms as well as the weighted mean matters: when the mean
     clears no reservation, ascent on the smallest surplus can stall on a ridge, while a party's
     own terms may already clear them all (a feasible start stays feasible).
     """
-    best = None
-    best_score = None
-    for start in starts:
+    first, *others = starts
+    best = _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, first)
+    best_score = _log_nash(best, ideal, weights, rho, reservation)
+    for start in others:
         x = _coordinate_nash(lo, hi, ideal, weights, rho, reservation, fixed, free, start)
         score = _log_nash(x, ideal, weights, rho, reservation)
-        if best is None:
-            best, best_score = x, score
-        else:
-            take = score > best_score
-            best = np.where(take[..., None], x, best)
-            best_score = np.where(take, score, best_score)
+        take = score > best_score
+        best = np.where(take[..., None], x, best)
+        best_score = np.where(take, score, best_score)
     return best
 
 

@@ -17,12 +17,13 @@ Exactly one outcome per replication:
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 OUTCOMES = ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
 COMPREHENSIVE, CEASEFIRE, PARTIAL, STALEMATE, COLLAPSE = range(5)
 
 
-def is_ceasefire(value, threshold: float, side: str = "low") -> np.ndarray:
+def is_ceasefire(value: ArrayLike, threshold: float, side: str = "low") -> np.ndarray:
     """Whether a value on the ceasefire issue means a general ceasefire.
 
     ``side`` says at which end of the axis the ceasefire lies: ``low`` (at or below the
@@ -66,14 +67,16 @@ def classify(
     return code
 
 
-def ceasefire_agreed(settled, terms, ceasefire_issue: int, threshold: float,
+def ceasefire_agreed(settled: np.ndarray, terms: np.ndarray, ceasefire_issue: int, threshold: float,
                      side: str = "low") -> np.ndarray:
     """True where the ceasefire issue is settled on the ceasefire side of its threshold."""
     return settled[..., ceasefire_issue] & is_ceasefire(terms[..., ceasefire_issue], threshold,
                                                         side)
 
 
-def dictated_peace(u_first: np.ndarray, u_second: np.ndarray, margin, has_peace) -> np.ndarray:
+def dictated_peace(
+    u_first: np.ndarray, u_second: np.ndarray, margin: np.ndarray | float, has_peace: np.ndarray
+) -> np.ndarray:
     """Settled terms closer to the first side's ideal than the second's by more than ``margin``.
 
     Measured on the utility scale over the settled main-track issues (Merz, 14 May 2025: "no

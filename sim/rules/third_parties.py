@@ -13,9 +13,16 @@ position never overshoots the pulling ideals.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def pull_weights(leverage_q, engagement_q, salience_q, salience, capability) -> np.ndarray:
+def pull_weights(
+    leverage_q: ArrayLike,
+    engagement_q: ArrayLike,
+    salience_q: ArrayLike,
+    salience: ArrayLike,
+    capability: ArrayLike,
+) -> np.ndarray:
     """Pull weights k[p, i] of one puller q on every party p and issue i.
 
     Args:
@@ -34,7 +41,9 @@ def pull_weights(leverage_q, engagement_q, salience_q, salience, capability) -> 
     )
 
 
-def displaced_positions(own, weight_total, weighted_ideals) -> np.ndarray:
+def displaced_positions(
+    own: np.ndarray, weight_total: np.ndarray | float, weighted_ideals: np.ndarray | float
+) -> np.ndarray:
     """Positions displaced by this round's pulls, without compounding over rounds.
 
     public = own + (sum_q k_q ideal_q - K own) / max(K, 1), K = sum_q k_q: each puller moves the

@@ -5,7 +5,7 @@ overrides, validates with pydantic and reports every problem with its file, line
 key path. Any number may be uncertain (a distribution); :func:`uncertain_inputs` lists them.
 """
 
-from sim.scenario.checks import RUNTIME_SETTABLE
+from sim.batch.settable import RUNTIME_SETTABLE
 from sim.scenario.errors import ScenarioError
 from sim.scenario.export import json_schema, resolved_yaml
 from sim.scenario.loader import load_scenario, shipped_scenarios, validate_file

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,7 +42,7 @@ def _fail(path: Path, line: int, what: str) -> ScenarioError:
     return ScenarioError(f"{path}:{line}: {what}")
 
 
-def read_bdm_csv(path: str | Path) -> list[dict]:
+def read_bdm_csv(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a BDM actor CSV as dicts with float capability, position and salience."""
     path = Path(path)
     try:
@@ -56,24 +57,24 @@ def read_bdm_csv(path: str | Path) -> list[dict]:
     if missing:
         raise _fail(path, 1, f"missing column(s) {', '.join(missing)}; expected a header "
                              f"with {', '.join(COLUMNS)} (any case)")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line, raw in enumerate(reader, start=2):
         name = (raw.get(header["actor"]) or "").strip()
         if not name:
             raise _fail(path, line, "empty actor name")
-        row = {"actor": name}
+        numbers: dict[str, float] = {}
         for col in COLUMNS[1:]:
             value = (raw.get(header[col]) or "").strip()
             try:
-                row[col] = float(value)
+                numbers[col] = float(value)
             except ValueError:
                 raise _fail(path, line, f"{col} of {name!r}: expected a number, got "
                                         f"{value!r}") from None
-        if row["capability"] < 0:
+        if numbers["capability"] < 0:
             raise _fail(path, line, f"capability of {name!r} must be >= 0")
-        if not 0 <= row["salience"] <= 100:
+        if not 0 <= numbers["salience"] <= 100:
             raise _fail(path, line, f"salience of {name!r} must lie in [0, 1] (or 0-100)")
-        rows.append(row)
+        rows.append({"actor": name, **numbers})
     if len(rows) < 2:
         raise _fail(path, 1, "needs at least two actors")
     return rows

@@ -1,7 +1,8 @@
 """The scenario as typed, validated objects (schema 1).
 
-Every model forbids unknown keys. Fields typed ``Number(lo, hi)`` take a float in ``[lo, hi]``
-or a distribution (:mod:`sim.scenario.numbers`); fixed numbers are plain floats on the model,
+Every model forbids unknown keys. Fields typed ``Number(lo, hi)`` (through the aliases ``Share``,
+``Points``, ``Signed``, ``Factor`` and ``RiskExponent``) take a float in ``[lo, hi]`` or a
+distribution (:mod:`sim.scenario.numbers`); fixed numbers are plain floats on the model,
 uncertain ones are distribution objects. Checks that relate one part of the scenario to another
 (an actor's salience names every issue, leverage targets are parties, …) run once the parts are
 valid, in :mod:`sim.scenario.checks`.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, BaseModel, Field, model_validator
@@ -21,7 +22,7 @@ from sim.rules.bdm import OFFER_SELECTIONS, PROBABILITY_METHODS
 from sim.rules.mediator import METHODS as MEDIATOR_METHODS
 from sim.scenario.checks import consistency_problems
 from sim.scenario.errors import did_you_mean
-from sim.scenario.numbers import STRICT, Number
+from sim.scenario.numbers import STRICT, DistributionT, Number
 from sim.scenario.strategy import Strategy
 
 _IDENT = re.compile(r"[a-z][a-z0-9_]*")
@@ -47,6 +48,21 @@ def _slug(value: str) -> str:
 Ident = Annotated[str, AfterValidator(_ident)]
 Slug = Annotated[str, AfterValidator(_slug)]
 Score = Annotated[float, Ge(0), Le(100)]
+
+if TYPE_CHECKING:
+    # Number(lo, hi) builds its annotation when the module runs, which a type checker cannot
+    # follow; to it, each of these holds a fixed float or a distribution.
+    Share = float | DistributionT
+    Points = float | DistributionT
+    Signed = float | DistributionT
+    Factor = float | DistributionT
+    RiskExponent = float | DistributionT
+else:
+    Share = Number(0, 1)
+    Points = Number(0, 100)
+    Signed = Number(-1, 1)
+    Factor = Number(0, 5)
+    RiskExponent = Number(0.25, 4)
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class Issue(_Model):
 class Delegation(_Model):
     """Who speaks for the actor at the table."""
 
-    authority: Number(0, 1) = Field(
+    authority: Share = Field(
         default=1.0, description="1 = the leader is present; below 1 = a mandate-bound delegation.")
 
 
@@ -106,15 +122,15 @@ class Actor(_Model):
     name: str = Field(description="Display name.")
     role: Literal["party", "mediator", "third_party"] = Field(
         description="party (must sign) | mediator | third_party.")
-    capability: Number(0, 1) = Field(default=0.5, description="Relative power or clout, 0-1.")
-    position: dict[Ident, Number(0, 100)] = Field(
+    capability: Share = Field(default=0.5, description="Relative power or clout, 0-1.")
+    position: dict[Ident, Points] = Field(
         description="Opening (stated) position per issue, 0-100.")
-    ideal: dict[Ident, Number(0, 100)] | None = Field(
+    ideal: dict[Ident, Points] | None = Field(
         default=None, description="Ideal point per issue; issues left out use the position.")
-    salience: dict[Ident, Number(0, 1)] = Field(description="How much each issue matters, 0-1.")
-    reservation: Number(0, 1) = Field(
+    salience: dict[Ident, Share] = Field(description="How much each issue matters, 0-1.")
+    reservation: Share = Field(
         default=0.3, description="Utility of no deal (BATNA) at round 0, 0-1.")
-    risk: Number(0.25, 4) = Field(
+    risk: RiskExponent = Field(
         default=1.0, description="Exponent on distance in the utility; 1 = risk neutral.")
     strategy: Strategy = Field(
         default_factory=lambda: Strategy(name="boulware"),
@@ -123,8 +139,8 @@ class Actor(_Model):
         default_factory=Delegation, description="Mandate of the actor's negotiators.")
     mediator: MediatorSpec | None = Field(
         default=None, description="Mediator settings (mediators only; default method nash).")
-    engagement: Number(0, 1) = Field(default=1.0, description="How much the actor acts, 0-1.")
-    leverage: dict[Ident, Number(0, 1)] = Field(
+    engagement: Share = Field(default=1.0, description="How much the actor acts, 0-1.")
+    leverage: dict[Ident, Share] = Field(
         default_factory=dict, description="Pull on each party's position toward this actor's.")
 
     @model_validator(mode="after")
@@ -144,14 +160,14 @@ class Battlefield(_Model):
     sides: list[Ident] = Field(
         min_length=2, max_length=2, description="The two fighting parties; momentum > 0 favours "
         "the first.")
-    momentum: Number(-1, 1) = Field(default=0.0, description="Starting momentum, -1..1.")
-    drift: Number(-1, 1) = Field(default=0.0, description="Mean change of momentum per round.")
-    volatility: Number(0, 1) = Field(default=0.05, description="Sd of momentum change per round.")
-    war_cost: dict[Ident, Number(0, 1)] = Field(
+    momentum: Signed = Field(default=0.0, description="Starting momentum, -1..1.")
+    drift: Signed = Field(default=0.0, description="Mean change of momentum per round.")
+    volatility: Share = Field(default=0.05, description="Sd of momentum change per round.")
+    war_cost: dict[Ident, Share] = Field(
         default_factory=dict, description="Utility each party loses per round of fighting.")
-    momentum_effect: Number(0, 1) = Field(
+    momentum_effect: Share = Field(
         default=0.02, description="Reservation gained by the side momentum favours, per |m|.")
-    rearm_fear: Number(0, 1) = Field(
+    rearm_fear: Share = Field(
         default=0.0, description="Favoured side's perceived cost of a pause that lets the other "
         "rearm.")
 
@@ -179,8 +195,8 @@ class Pressure(_Model):
     by: Ident = Field(description="Actor applying the measure.")
     on: Ident = Field(description="Party it is applied to.")
     when: When = Field(description="When it fires.")
-    war_cost: Number(0, 1) = Field(default=0.0, description="Added to the target's war cost.")
-    leverage: Number(0, 1) = Field(default=0.0, description="Added to the actor's leverage.")
+    war_cost: Share = Field(default=0.0, description="Added to the target's war cost.")
+    leverage: Share = Field(default=0.0, description="Added to the actor's leverage.")
     description: str = Field(default="", description="What the measure stands for.")
 
 
@@ -188,7 +204,7 @@ class Event(_Model):
     """A scheduled or chance event that changes runtime-settable values."""
 
     round: int = Field(ge=1, description="Round at which the event may happen.")
-    probability: Number(0, 1) = Field(default=1.0, description="Chance that it happens.")
+    probability: Share = Field(default=1.0, description="Chance that it happens.")
     description: str = Field(default="", description="What the event stands for.")
     set: Annotated[dict[str, float], DottedKeys()] = Field(
         default_factory=dict, description="Key path -> new value (runtime-settable paths only).")
@@ -197,9 +213,9 @@ class Event(_Model):
 class Walkout(_Model):
     """When a party leaves the table."""
 
-    threshold: Number(0, 1) = Field(
+    threshold: Share = Field(
         default=0.15, description="Reservation minus best expectation that triggers walkout risk.")
-    hazard: Number(0, 1) = Field(default=0.2, description="Walkout probability per round.")
+    hazard: Share = Field(default=0.2, description="Walkout probability per round.")
 
 
 class ExpectedUtility(_Model):
@@ -247,9 +263,9 @@ class Negotiation(_Model):
         default="issue_by_issue", description="Accept per issue or the whole text.")
     first: list[Ident] = Field(
         default_factory=list, description="Issues negotiated alone first; the rest join later.")
-    acceptance_noise: Number(0, 1) = Field(
+    acceptance_noise: Share = Field(
         default=0.02, description="Sd of the noise on each acceptance decision.")
-    delegation_margin: Number(0, 1) = Field(
+    delegation_margin: Share = Field(
         default=0.05, description="Extra margin a delegation with authority < 1 needs.")
     walkout: Walkout = Field(default_factory=Walkout, description="Walkout rule.")
     expected_utility: ExpectedUtility = Field(
@@ -260,11 +276,11 @@ class Durability(_Model):
     """Whether an agreed ceasefire holds (Fortna's hazard multipliers)."""
 
     days: int = Field(default=90, ge=1, le=3650, description="Horizon the ceasefire must survive.")
-    monthly_hazard: Number(0, 1) = Field(default=0.30, description="Base monthly hazard.")
-    monitors: Number(0, 5) = Field(default=0.45, description="Hazard multiplier with monitors.")
-    guarantees: Number(0, 5) = Field(
+    monthly_hazard: Share = Field(default=0.30, description="Base monthly hazard.")
+    monitors: Factor = Field(default=0.45, description="Hazard multiplier with monitors.")
+    guarantees: Factor = Field(
         default=0.6, description="Hazard multiplier with third-party guarantees.")
-    imposed: Number(0, 5) = Field(
+    imposed: Factor = Field(
         default=1.8, description=(
             "Hazard multiplier for an imposed ceasefire: a party's utility of the settled terms "
             "is below its round-0 reservation."
@@ -282,7 +298,7 @@ class Durability(_Model):
 class Outcomes(_Model):
     """How a replication's result is classified."""
 
-    dictated_peace_margin: Number(0, 1) = Field(
+    dictated_peace_margin: Share = Field(
         default=0.25, description="Utility margin beyond which terms count as a dictated peace.")
     durability: Durability = Field(default_factory=Durability, description="Ceasefire durability.")
 

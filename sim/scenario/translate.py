@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import SourceMap, did_you_mean, one_of, show
 from sim.scenario.numbers import DIST_CLASSES, LOC_TAGS, NUMBER_TAG
@@ -45,7 +46,7 @@ def _clean(loc: tuple) -> tuple[tuple[str, ...], bool]:
     return keys, is_key
 
 
-def _describe(err: dict, loc: tuple[str, ...], is_key: bool, data: Any) -> str:
+def _describe(err: ErrorDetails, loc: tuple[str, ...], is_key: bool, data: Any) -> str:
     kind, ctx, raw = err["type"], err.get("ctx") or {}, err["loc"]
     value = err.get("input")
     if kind == "missing":
@@ -98,7 +99,7 @@ def _number_message(loc: tuple[str, ...], value: Any, data: Any) -> str:
             f"got {show(value)}")
 
 
-def _expectation(err: dict) -> str:
+def _expectation(err: ErrorDetails) -> str:
     msg: str = err["msg"]
     if msg.startswith("Value error, "):
         return msg[len("Value error, "):]

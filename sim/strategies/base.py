@@ -111,7 +111,8 @@ class Strategy:
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.params == other.params  # type: ignore[attr-defined]
+        return (isinstance(other, Strategy) and type(self) is type(other)
+                and self.params == other.params)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(sorted(self.params.items()))))

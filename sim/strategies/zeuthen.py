@@ -11,12 +11,15 @@ bargaining point (``docs/reference/bargaining.md``, "Zeuthen"). Here a concessio
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.strategies.base import ConcessionContext, Strategy
 from sim.strategies.registry import register
 
 
-def risk_willingness(own_offer, other_offer, reservation) -> np.ndarray:
+def risk_willingness(
+    own_offer: ArrayLike, other_offer: ArrayLike, reservation: ArrayLike
+) -> np.ndarray:
     """Zeuthen's Z: the largest probability of conflict a side would accept to hold out.
 
     Z = (u(own) - u(other)) / (u(own) - d), taken as 0 when u(own) <= d (nothing to lose)

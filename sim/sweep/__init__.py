@@ -8,8 +8,15 @@
 * :mod:`sim.sweep.compare` — :func:`compare`: outcome shares of scenarios or result folders
 """
 
+from typing import TYPE_CHECKING, Any
+
 from sim.sweep.errors import SweepError, SweepInterrupted
 from sim.sweep.spec import Sweep, is_sweep_file, load_sweep, validate_sweep
+
+if TYPE_CHECKING:  # imported on first use, below
+    from sim.sweep.compare import compare
+    from sim.sweep.run import run_sweep
+    from sim.sweep.store import read_sweep_dir
 
 __all__ = [
     "Sweep",
@@ -24,7 +31,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import the heavier parts (runner, comparison, reader) on first use."""
     if name == "run_sweep":
         from sim.sweep.run import run_sweep

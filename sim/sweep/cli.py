@@ -165,7 +165,7 @@ def _report(folder: Any, elapsed: float) -> None:
             if part.empty:
                 print(f"    {out:<16} (does not vary)")
                 continue
-            best = part.loc[part[measure].idxmax()]
+            best = part.iloc[int(part[measure].to_numpy().argmax())]
             print(f"    {out:<16} {best['parameter']}  ({measure} {best[measure]:.2f})")
     print(f"results: {folder}")
     if m.get("plots"):

@@ -106,7 +106,7 @@ def design_points(sweep: Sweep) -> pd.DataFrame:
     """The points of ``sweep``'s design: one row per point, one column per parameter."""
     if sweep.design == "grid":
         return grid({k: p.levels() for k, p in sweep.parameters.items()})
-    bounds = {k: (p.low, p.high) for k, p in sweep.parameters.items()}
+    bounds = sweep.bounds()
     n = int(sweep.samples or 0)
     if sweep.design == "lhs":
         return lhs(bounds, n, sweep.seed)

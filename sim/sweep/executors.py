@@ -23,7 +23,7 @@ from typing import Any
 from sim.sweep.errors import SweepError
 
 EXECUTORS: tuple[str, ...] = ("local", "dask")
-DASK_TIMEOUT = "15s"
+DASK_TIMEOUT = 15.0  # seconds, for connecting and for waiting for workers
 
 
 @dataclass
@@ -118,6 +118,7 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
                     raise SweepError(f"the Dask scheduler at {scheduler} has no workers ({exc}); "
                                      f"start some with `dask worker {scheduler}`") from None
             workers = max(1, sum(client.nthreads().values()))
+            assert client.scheduler is not None  # set once the client has connected
             info = {"kind": "dask", "scheduler": scheduler or "local cluster",
                     "workers": workers, "address": client.scheduler.address}
             yield Pool(client.get_executor(), workers, info)

@@ -16,6 +16,7 @@ They read ``points.parquet``, ``sensitivity.parquet``, ``sweep.yaml`` and ``mani
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,7 @@ def _tick(value: object) -> str:
     return str(value)
 
 
-def _percent_axis(ax: Axes, axis: str = "y") -> None:
+def _percent_axis(ax: Axes, axis: Literal["x", "y"] = "y") -> None:
     fmt = PercentFormatter(1.0, decimals=0)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
     ax.grid(True, axis=axis, color="#dddddd", linewidth=0.8)

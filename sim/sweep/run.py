@@ -191,8 +191,8 @@ def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[
                 k, a = pending.pop(fut)
                 got[k][a] = runs = fut.result()[0]
                 if len(got[k]) == len(parts):
-                    frames = got.pop(k)
-                    store.write_point(folder, k, pd.concat([frames[s] for s, _ in parts],
+                    done = got.pop(k)
+                    store.write_point(folder, k, pd.concat([done[s] for s, _ in parts],
                                                            ignore_index=True))
                 if progress:
                     progress(len(runs), total)
@@ -223,7 +223,7 @@ def finish(folder: Path, sweep: Sweep, design: pd.DataFrame, manifest: dict[str,
     """Write ``points.parquet``, ``sensitivity.parquet``, ``plots/`` and the final manifest."""
     table = points_table(folder, sweep, design)
     store.write_table(folder / store.POINTS_FILE, table)
-    bounds = {k: (p.low, p.high) for k, p in sweep.parameters.items()}
+    bounds = sweep.bounds() if sweep.sampled else {}
     sens = analyse(sweep.design, table, bounds, sweep.outputs, sweep.seed)
     if sens is not None:
         store.write_table(folder / store.SENSITIVITY_FILE, sens)

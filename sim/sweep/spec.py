@@ -124,10 +124,21 @@ class Parameter:
         if self.steps is None:
             # sampled designs draw any value in between: an integer-only key must fail here,
             # at validation, not at the first point of the sweep
-            inner = float(self.low) + 0.37 * (float(self.high) - float(self.low))
+            low, high = self.bounds()
+            inner = float(low) + 0.37 * (float(high) - float(low))
             if inner != round(inner):
                 ends.append(yaml_value(inner))
         return ends
+
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)`` of a parameter given as a range.
+
+        Raises:
+            ValueError: The parameter lists its values instead.
+        """
+        if self.low is None or self.high is None:
+            raise ValueError(f"parameter {self.key} lists values, not a range")
+        return self.low, self.high
 
     def as_dict(self) -> dict[str, Any]:
         """The parameter as written in a resolved ``sweep.yaml``."""
@@ -173,6 +184,19 @@ class Sweep:
     def keys(self) -> list[str]:
         """Parameter key paths in file order."""
         return list(self.parameters)
+
+    @property
+    def sampled(self) -> bool:
+        """True for the designs that sample each parameter from its range (not ``grid``)."""
+        return self.design != "grid"
+
+    def bounds(self) -> dict[str, tuple[float, float]]:
+        """``(low, high)`` of every parameter, in file order (sampled designs only).
+
+        Raises:
+            ValueError: A parameter lists values instead of a range (a grid).
+        """
+        return {k: p.bounds() for k, p in self.parameters.items()}
 
     def resolved(self) -> dict[str, Any]:
         """The sweep with defaults filled in and the scenario as an absolute path."""

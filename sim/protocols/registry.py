@@ -3,12 +3,16 @@
 A protocol is a :class:`Protocol`: a unique name, a line of help, whether the Mesa engine runs
 it, and the ordered phases of one round (plus phases run once before round 1). Both engines
 walk exactly these phases, so the order of a round exists in one place. Protocols join the
-registry through :func:`register`, which refuses duplicate names, as strategies do.
+registry through :func:`register`, which refuses duplicate names, as strategies do; every
+module of the ``sim.protocols`` package is imported on the first lookup, so a new protocol is
+one new module.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -55,6 +59,7 @@ class Protocol:
 
 
 _REGISTRY: dict[str, Protocol] = {}
+_LOADED = False
 
 
 def register(protocol: Protocol) -> Protocol:
@@ -74,8 +79,14 @@ def register(protocol: Protocol) -> Protocol:
 
 
 def _load_builtins() -> None:
-    # Importing the modules runs their register() calls.
-    from sim.protocols import alternating, expected_utility, mediated  # noqa: F401
+    """Import every module of this package once: importing a protocol module registers it."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    package = importlib.import_module("sim.protocols")
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"sim.protocols.{info.name}")
 
 
 def names() -> list[str]:

@@ -3,18 +3,22 @@
 A strategy is a small class with a unique ``name``, a dict of declared ``traits`` and one
 decision method, ``aspiration``. Classes join the registry through the :func:`register`
 decorator, which refuses duplicate names (the habit of Axelrod's ``Player.name`` with an
-explicit decorator instead of a hand-kept list).
+explicit decorator instead of a hand-kept list). Every module of the package is imported on the
+first lookup, so a new strategy module needs no list either.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.strategies.base import Strategy
 
 _REGISTRY: dict[str, type[Strategy]] = {}
+_LOADED = False
 
 
 def register(cls: type[Strategy]) -> type[Strategy]:
@@ -33,8 +37,14 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 
 
 def _load_builtins() -> None:
-    # Importing the modules runs their @register decorators.
-    from sim.strategies import reciprocal, time_dependent, zeuthen  # noqa: F401
+    """Import every module of this package once: importing it runs its @register decorators."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    package = importlib.import_module("sim.strategies")
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"sim.strategies.{info.name}")
 
 
 def names() -> list[str]:

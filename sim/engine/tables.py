@@ -1,4 +1,4 @@
-"""Turning a batch's results into the run tables of DESIGN §5 (``runs``, ``rounds``)."""
+"""Turning a batch's results into the run tables ``runs`` and ``rounds`` (README, "Outputs")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sim.rules.outcome import OUTCOMES
 
 def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
                seeds: np.ndarray) -> pd.DataFrame:
-    """One row per replication, columns as DESIGN §5 ``runs.parquet``."""
+    """One row per replication, the columns of ``runs.parquet`` (README, "Outputs")."""
     names = p.schedule.names
     cols: dict[str, object] = {
         "run": np.asarray(run_ids, dtype=np.int64),

@@ -1,4 +1,4 @@
-"""Whether a party accepts a text (DESIGN §3 step 5).
+"""Whether a party accepts a text (docs/ODD.md §7.7).
 
 A party accepts terms worth at least its acceptance level,
     level = max(min(aspiration + margin, u(own public terms)), reservation + margin),

@@ -1,4 +1,4 @@
-"""Whether an agreed ceasefire holds for ``durability.days`` (DESIGN §3).
+"""Whether an agreed ceasefire holds for ``durability.days`` (docs/ODD.md §7.14).
 
 A constant hazard: a monthly probability of collapse h gives the rate lambda = -ln(1 - h) per
 30 days; hazard ratios multiply the rate (Cox proportional hazards, as in Fortna 2003, IO 57(2),

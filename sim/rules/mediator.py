@@ -1,4 +1,4 @@
-"""The mediator's single negotiating text (DESIGN §3 step 4).
+"""The mediator's single negotiating text (docs/ODD.md §7.5).
 
 Three methods, each returning one value per issue:
 

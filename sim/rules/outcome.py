@@ -1,4 +1,4 @@
-"""Classifying a replication and its flags (DESIGN §3, "Outcome of a replication").
+"""Classifying a replication and its flags (docs/ODD.md §7.12-7.13).
 
 Exactly one outcome per replication:
 

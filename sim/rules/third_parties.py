@@ -1,4 +1,4 @@
-"""Third-party leverage on the parties' stated positions (DESIGN §3 step 3).
+"""Third-party leverage on the parties' stated positions (docs/ODD.md §7.4).
 
 Each third party q pulls party p's stated position on issue i toward q's ideal with weight
 k_qpi = leverage_qp x engagement_q x salience_qi x (1 - salience_pi x capability_p):

@@ -1,10 +1,10 @@
 """Actor utilities over terms on 0-100 issue axes.
 
 u_a(x) = 1 - sum_i s_ai * (|x_i - ideal_ai| / 100) ** rho_a, with s the saliences normalised to
-sum 1 over the issues on the table (DESIGN §3). rho is a risk-attitude exponent: rho = 1 is the
-linear (risk-neutral) loss of spatial models of negotiation (Bueno de Mesquita 1994; Thomson 1994
-for the bargaining-theory view); rho > 1 makes small departures from the ideal cheap and large
-ones dear (risk averse over the axis), rho < 1 the reverse.
+sum 1 over the issues on the table (docs/ODD.md §7.1). rho is a risk-attitude exponent: rho = 1
+is the linear (risk-neutral) loss of spatial models of negotiation (Bueno de Mesquita 1994;
+Thomson 1994 for the bargaining-theory view); rho > 1 makes small departures from the ideal cheap
+and large ones dear (risk averse over the axis), rho < 1 the reverse.
 """
 
 from __future__ import annotations

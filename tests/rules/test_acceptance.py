@@ -1,4 +1,4 @@
-"""Tests for sim.rules.acceptance (DESIGN §3 step 5)."""
+"""Tests for sim.rules.acceptance (docs/ODD.md §7.7)."""
 
 from __future__ import annotations
 

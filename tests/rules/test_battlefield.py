@@ -1,4 +1,4 @@
-"""Tests for sim.rules.battlefield (DESIGN §3 step 1)."""
+"""Tests for sim.rules.battlefield (docs/ODD.md §7.2)."""
 
 from __future__ import annotations
 

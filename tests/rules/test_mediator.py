@@ -1,4 +1,4 @@
-"""Known-answer tests for the mediator's text (sim.rules.mediator, DESIGN §3 step 4).
+"""Known-answer tests for the mediator's text (sim.rules.mediator, docs/ODD.md §7.5).
 
 Anchors from docs/reference/bargaining.md ("Nash bargaining solution", "reference scenario").
 """

@@ -1,4 +1,4 @@
-"""Tests for sim.rules.outcome (DESIGN §3, "Outcome of a replication")."""
+"""Tests for sim.rules.outcome (docs/ODD.md §7.12-7.13)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the model mathematics (STYLE habit 9: invariants).
+"""Hypothesis properties of the model mathematics (invariants).
 
 Probabilities stay in [0, 1], positions stay on the 0..100 axes, texts stay inside what the
 parties tabled and are never below a party's reservation when some text clears them all.

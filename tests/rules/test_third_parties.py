@@ -1,4 +1,4 @@
-"""Tests for sim.rules.third_parties (DESIGN §3 step 3)."""
+"""Tests for sim.rules.third_parties (docs/ODD.md §7.4)."""
 
 from __future__ import annotations
 

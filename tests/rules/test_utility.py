@@ -1,4 +1,4 @@
-"""Known-answer tests for sim.rules.utility (DESIGN §3, "Utility of actor a")."""
+"""Known-answer tests for sim.rules.utility (docs/ODD.md §7.1, "Utility of actor a")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures for strategy tests: context factories and a scripted opponent (STYLE habit 8).
+"""Fixtures for strategy tests: context factories and a scripted opponent.
 
 The scripted opponent plays the role of Axelrod's ``MockPlayer``: it concedes on a fixed
 schedule whatever the strategy under test does, so the strategy's replies can be asserted

@@ -1,4 +1,4 @@
-"""The inherited contract every registered strategy must honour (STYLE habit 8).
+"""The inherited contract every registered strategy must honour.
 
 Modelled on Axelrod's ``TestPlayer``: ``StrategyContract`` holds the tests, and one small
 subclass per registered name states what is particular to that strategy (its repr, traits, a

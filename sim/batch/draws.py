@@ -6,15 +6,16 @@ reproduces the replication: ``numpy.random.default_rng(seed)``. Every random num
 replication uses is drawn up front from its own generator, in this fixed order:
 
 1. one value per uncertain input, in the order of the resolved scenario's fields;
-2. battlefield shocks, shape (max_rounds,);
-3. acceptance noise per round, actor and issue, (max_rounds, A, I), standard normal;
-4. acceptance noise for whole packages, (max_rounds, A);
-5. walkout uniforms, (max_rounds, A);
-6. event uniforms, one per event;
-7. one durability uniform.
+2. event uniforms, one per event;
+3. one durability uniform;
+4. then, round by round, one block of standard normals per round: the battlefield shock, the
+   acceptance noise per actor and issue (A x I), the acceptance noise for whole packages (A),
+   and A normals turned into the walkout uniforms by the normal CDF.
 
 So replication k gets the same numbers whatever the engine, the chunking or the number of
-processes, and the two engines can be compared run by run.
+processes, and the two engines can be compared run by run. Because the per-round blocks come
+last, in round order, and have a size that does not depend on the number of rounds, the draws
+of rounds 1..k are the same whatever ``max_rounds`` is: a longer run only appends rounds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from scipy.special import ndtr
 
 
 class SampledInput(Protocol):
@@ -88,14 +90,17 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_a
     u_walkout = np.empty((R, T, n_actors))
     u_event = np.empty((R, n_events))
     u_durability = np.empty(R)
+    A, n_i = n_actors, n_issues
+    width = 1 + A * n_i + 2 * A  # one round's block of normals
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(int(seed))
         for inp in inputs:
             samples[inp.path][k] = inp.sample(rng)
-        shocks[k] = rng.standard_normal(T)
-        z_issue[k] = rng.standard_normal((T, n_actors, n_issues))
-        z_package[k] = rng.standard_normal((T, n_actors))
-        u_walkout[k] = rng.random((T, n_actors))
         u_event[k] = rng.random(n_events)
         u_durability[k] = rng.random()
+        block = rng.standard_normal((T, width))
+        shocks[k] = block[:, 0]
+        z_issue[k] = block[:, 1 : 1 + A * n_i].reshape(T, A, n_i)
+        z_package[k] = block[:, 1 + A * n_i : 1 + A * n_i + A]
+        u_walkout[k] = ndtr(block[:, 1 + A * n_i + A :])
     return Draws(samples, shocks, z_issue, z_package, u_walkout, u_event, u_durability)

@@ -83,6 +83,7 @@ class Agenda(Block):
     status_quo: np.ndarray  # (I,) NaN when none
     protocol: str
     max_rounds: int
+    deadline: int | None  # the round the parties know the talks end in, or None
     mode: str  # "package" | "issue_by_issue"
     noise_sd: np.ndarray  # (R,)
     delegation_margin: np.ndarray  # (R,)
@@ -291,6 +292,7 @@ def compile_agenda(scenario: Any, value: Value) -> Agenda:
         status_quo=np.array([np.nan if sq is None else float(sq) for sq in status_quo]),
         protocol=neg.protocol,
         max_rounds=int(neg.max_rounds),
+        deadline=None if neg.deadline is None else int(neg.deadline),
         mode=neg.agenda,
         noise_sd=value("negotiation.acceptance_noise", neg.acceptance_noise),
         delegation_margin=value("negotiation.delegation_margin", neg.delegation_margin),

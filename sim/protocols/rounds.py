@@ -257,15 +257,19 @@ def settle(b: Batch) -> None:
 
 
 # --- concessions ---------------------------------------------------------------------------
-def relative_time(t: int, max_rounds: int) -> float:
+def relative_time(t: int, deadline: int | None) -> float:
     """Relative time of the concession made at the end of round t: min(1, t / (T - 1)).
 
-    The aspiration set after round t's answers is used in round t + 1, so with this convention
-    the aspiration a time-dependent party answers with in the last round T is its reservation
-    (as of the end of round T - 1; round T's battlefield step may still move it a little)
-    (``docs/reference/bargaining.md`` warns that t / T never gets there).
+    T is the deadline the parties know (``negotiation.deadline``); without one there is no
+    relative time (NaN) and no strategy may read it. The aspiration set after round t's answers
+    is used in round t + 1, so with this convention the aspiration a time-dependent party
+    answers with in the deadline round T is its reservation (as of the end of round T - 1;
+    round T's battlefield step may still move it a little) (``docs/reference/bargaining.md``
+    warns that t / T never gets there).
     """
-    return 1.0 if max_rounds <= 1 else min(1.0, t / (max_rounds - 1))
+    if deadline is None:
+        return float("nan")
+    return 1.0 if deadline <= 1 else min(1.0, t / (deadline - 1))
 
 
 def concession_contexts(b: Batch) -> None:
@@ -275,7 +279,7 @@ def concession_contexts(b: Batch) -> None:
     concession targets in ``b.notes["targets"]``.
     """
     p, st, t = b.params, b.state, b.round
-    act, T = p.actors, p.agenda.max_rounds
+    act, deadline = p.actors, p.agenda.deadline
     own = st.own_offer(p)
     other = st.other_offer(p)
     w = np.where(act.is_party, st.capability, 0.0)
@@ -291,13 +295,14 @@ def concession_contexts(b: Batch) -> None:
             [utility(terms[:, a, :], act.ideal[:, q, :], weights[:, q, :], act.risk[:, q])
              for q in others], axis=1)
         contexts[int(a)] = ConcessionContext(
-            round=t, max_rounds=T, tau=relative_time(t, T),
+            round=t, deadline=deadline, tau=relative_time(t, deadline),
             start=st.start[:, a], previous=st.aspiration[:, a],
             reservation=st.reservation[:, a], authority=st.authority[:, a], own_offer=own[:, a],
             other_offer=other[:, a], other_gain=other[:, a] - st.other_offer_prev[:, a],
             other_own_offer=(wo * own[:, others]).sum(axis=1) / wsum,
             other_of_mine=(wo * u_of_mine).sum(axis=1) / wsum,
             other_reservation=(wo * st.reservation[:, others]).sum(axis=1) / wsum,
+            cost=st.war_cost[:, a],
         )
     st.other_offer_prev = np.where(st.active[:, None], other, st.other_offer_prev)
     b.notes["contexts"] = contexts

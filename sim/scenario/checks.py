@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.batch.settable import RUNTIME_SETTABLE, match
 from sim.scenario.errors import did_you_mean, one_of
+from sim.scenario.strategy import strategy_registry
 
 if TYPE_CHECKING:
     from sim.scenario.models import Scenario
@@ -71,6 +72,29 @@ def _actor_problems(scn: Scenario) -> Iterator[Problem]:
         for target in actor.leverage:
             if (msg := _party(scn, target)) is not None:
                 yield ("actors", a, "leverage", target), f"leverage target: {msg}"
+    yield from _deadline_problems(scn)
+
+
+def _deadline_problems(scn: Scenario) -> Iterator[Problem]:
+    """A strategy that concedes on a clock needs a deadline the parties know."""
+    if scn.negotiation.deadline is not None:
+        return
+    registry = strategy_registry()
+    if registry is None:
+        return
+    for a, actor in scn.actors.items():
+        if actor.role != "party":
+            continue
+        try:
+            cls = registry.get(actor.strategy.name)
+        except KeyError:
+            continue  # reported by the strategy block itself
+        if getattr(cls, "needs_deadline", False):
+            yield (("actors", a, "strategy", "name"),
+                   f"strategy '{actor.strategy.name}' concedes on a clock and needs a deadline "
+                   "the parties know: set negotiation.deadline (a round number), or choose a "
+                   "strategy that concedes on costs and the other side's moves (steady, "
+                   "hardliner, tit_for_tat, zeuthen)")
 
 
 def _battlefield_problems(scn: Scenario) -> Iterator[Problem]:

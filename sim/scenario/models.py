@@ -133,7 +133,7 @@ class Actor(_Model):
     risk: RiskExponent = Field(
         default=1.0, description="Exponent on distance in the utility; 1 = risk neutral.")
     strategy: Strategy = Field(
-        default_factory=lambda: Strategy(name="boulware"),
+        default_factory=lambda: Strategy(name="steady"),
         description="Concession strategy from the registry, with its parameters.")
     delegation: Delegation = Field(
         default_factory=Delegation, description="Mandate of the actor's negotiators.")
@@ -259,6 +259,10 @@ class Negotiation(_Model):
         default="mediated", description="Negotiation protocol (a registered name; see "
         "`ceasefire list`).", json_schema_extra=_protocol_enum)
     max_rounds: int = Field(default=20, ge=1, le=500, description="Rounds before stalemate.")
+    deadline: int | None = Field(
+        default=None, ge=1, le=500,
+        description="A round the parties know the talks end in (an ultimatum); none by default. "
+        "Strategies that concede on a clock (boulware, linear, conceder) need one.")
     agenda: Literal["issue_by_issue", "package"] = Field(
         default="issue_by_issue", description="Accept per issue or the whole text.")
     first: list[Ident] = Field(

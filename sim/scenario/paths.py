@@ -161,7 +161,7 @@ def resolve(parts: list[str], data: Any) -> tuple[list[Any], Node, Any]:
 def default_blocks(parts: list[str], data: Any) -> list[dict | None]:
     """For each key of the path, the mapping to start from if the data lacks it.
 
-    A block with a default (``strategy`` is ``{name: boulware}``) starts as that default, so
+    A block with a default (``strategy`` is ``{name: steady}``) starts as that default, so
     that ``--set actors.red.strategy.beta=0.3`` tunes the default strategy; other blocks start
     empty (None here).
     """

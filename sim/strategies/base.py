@@ -21,11 +21,13 @@ class ConcessionContext:
 
     Attributes:
         round: the current round t, 1-based.
-        max_rounds: the deadline T.
-        tau: relative time of this concession in [0, 1]; the engines pass
-            min(1, t / (T - 1)) so that the aspiration a party answers with in the last round
-            is exactly its reservation (``docs/reference/bargaining.md`` warns that conventions such
-            as (k+1)/(n+1) never get there).
+        deadline: the round the parties know the talks end in (``negotiation.deadline``), or
+            None: without a known deadline nothing in the context depends on how many rounds
+            are simulated.
+        tau: relative time of this concession to the deadline in [0, 1]; the engines pass
+            min(1, t / (deadline - 1)) so that the aspiration a party answers with in the
+            deadline round is exactly its reservation (``docs/reference/bargaining.md`` warns
+            that conventions such as (k+1)/(n+1) never get there); NaN without a deadline.
         start: aspiration at the start of the current agenda phase (round 0, or the round the
             ``first`` issues were settled and the rest joined).
         previous: aspiration after the previous round.
@@ -38,10 +40,12 @@ class ConcessionContext:
         other_own_offer: the other side's utility of its own terms.
         other_of_mine: the other side's utility of my terms.
         other_reservation: the other side's current reservation.
+        cost: the party's current per-round cost of fighting on (war cost plus pressure in
+            force).
     """
 
     round: int
-    max_rounds: int
+    deadline: int | None
     tau: float
     start: np.ndarray
     previous: np.ndarray
@@ -53,6 +57,7 @@ class ConcessionContext:
     other_own_offer: np.ndarray
     other_of_mine: np.ndarray
     other_reservation: np.ndarray
+    cost: np.ndarray
 
 
 class Strategy:
@@ -61,10 +66,12 @@ class Strategy:
     Subclasses set ``name`` (unique), ``traits`` (declared properties, checked by the
     contract tests: ``stochastic`` strategies may draw from an rng, the others never do;
     ``uses_history`` ones read the other side's moves) and ``defaults`` (parameter names and
-    default values), and implement :meth:`target`.
+    default values), and implement :meth:`target`. A strategy that concedes on a clock sets
+    ``needs_deadline``: a scenario may use it only with a known ``negotiation.deadline``.
     """
 
     name: ClassVar[str] = ""
+    needs_deadline: ClassVar[bool] = False
     traits: ClassVar[dict[str, bool]] = {"stochastic": False, "uses_history": False}
     defaults: ClassVar[dict[str, float]] = {}
     bounds: ClassVar[dict[str, tuple[float, float]]] = {}

@@ -1,10 +1,12 @@
-"""Time-dependent concession tactics (Faratin, Sierra & Jennings 1998).
+"""Time-dependent concession tactics (Faratin, Sierra & Jennings 1998), for a known deadline.
 
 Faratin et al. (1998), "Negotiation decision functions for autonomous agents", Robotics and
 Autonomous Systems 24(3-4):159-182, §4.2.1: the polynomial family
 alpha(t) = kappa + (1 - kappa) (t / t_max)^(1/beta); beta < 1 is Boulware (holds firm, concedes
 late), beta = 1 linear, beta > 1 Conceder. In utility space (Genius' ``TimeDependentAgent``):
-aspiration(t) = P_min + (P_max - P_min)(1 - alpha(t)) with P_min the reservation.
+aspiration(t) = P_min + (P_max - P_min)(1 - alpha(t)) with P_min the reservation. The tactics
+read t / t_max, so they need a deadline both sides know (``negotiation.deadline``: an ultimatum);
+a scenario without one is refused.
 
 A delegation with authority a < 1 concedes only the fraction a of what its leader would:
 alpha_eff = a * alpha (a narrow mandate; ``docs/ODD.md`` "Delegation").
@@ -31,13 +33,16 @@ def concession_fraction(tau: np.ndarray | float, beta: float, kappa: float = 0.0
 
 
 class TimeDependent(Strategy):
-    """Concede by a fixed schedule in time, whatever the other side does."""
+    """Concede by a fixed schedule in time to a known deadline, whatever the other side does."""
 
+    needs_deadline = True
     defaults = {"beta": 1.0, "kappa": 0.0}
     bounds = {"beta": (1e-3, 100.0), "kappa": (0.0, 1.0)}
 
     def target(self, ctx: ConcessionContext) -> np.ndarray:
         """Faratin's schedule between the opening aspiration and the current reservation."""
+        if ctx.deadline is None:
+            raise ValueError(f"strategy {self.name!r} concedes on a clock and needs a deadline")
         alpha = concession_fraction(ctx.tau, self.params["beta"], self.params["kappa"])
         alpha = ctx.authority * alpha
         return ctx.reservation + (ctx.start - ctx.reservation) * (1.0 - alpha)
@@ -68,17 +73,3 @@ class Conceder(TimeDependent):
     name = "conceder"
     defaults = {"beta": 2.0, "kappa": 0.0}
     bounds = {"beta": (1.0, 100.0), "kappa": (0.0, 1.0)}
-
-
-@register
-class Hardliner(Strategy):
-    """Never go below the opening aspiration (Faratin's beta -> 0 limit).
-
-    The aspiration only rises if the reservation itself rises above it.
-    """
-
-    name = "hardliner"
-
-    def target(self, ctx: ConcessionContext) -> np.ndarray:
-        """The opening aspiration, every round."""
-        return ctx.start

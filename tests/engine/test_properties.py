@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from sim.engine.runner import simulate
 from sim.scenario import load_scenario
 
-STRATEGIES = ["boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen"]
+STRATEGIES = ["boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen", "steady"]
+CLOCKED = {"boulware", "linear", "conceder"}  # they need a known deadline
 unit = st.floats(0.0, 1.0, allow_nan=False)
 axis = st.floats(0.0, 100.0, allow_nan=False)
 
@@ -55,6 +56,8 @@ def scenarios(draw):
                         "agenda": draw(st.sampled_from(["issue_by_issue", "package"])),
                         "walkout": {"threshold": draw(unit), "hazard": draw(unit)}},
     }
+    if any(a.get("strategy", {}).get("name") in CLOCKED for a in actors.values()):
+        data["negotiation"]["deadline"] = draw(st.integers(1, 12))
     return data
 
 

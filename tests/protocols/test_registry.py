@@ -47,8 +47,7 @@ def test_empty_protocols_and_bad_selections_are_refused(scratch_registry):
 
 
 def test_scenario_refuses_an_unknown_protocol_naming_the_line(tmp_path):
-    text = TINY.read_text().replace("negotiation: {max_rounds: 20}",
-                                    "negotiation: {max_rounds: 20, protocol: mediatd}")
+    text = TINY.read_text().replace("negotiation: {", "negotiation: {protocol: mediatd, ")
     assert "protocol: mediatd" in text
     path = tmp_path / "bad.yaml"
     path.write_text(text)

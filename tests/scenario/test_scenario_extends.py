@@ -16,7 +16,7 @@ def test_child_overrides_and_adds_keys_maps_merge(write, minimal):
             capability: 0.9
             salience: {land: 0.1}
           blue:
-            strategy: {name: linear}
+            strategy: {name: steady}
         """, "child.yaml")
     scn = load_scenario(child)
     assert scn.name == "child"
@@ -25,7 +25,7 @@ def test_child_overrides_and_adds_keys_maps_merge(write, minimal):
     assert red.capability == 0.9
     assert red.name == "Red"  # kept from the base
     assert red.salience == {"ceasefire": 0.5, "land": 0.1}  # maps merge key by key
-    assert scn.actors["blue"].strategy.name == "linear"
+    assert scn.actors["blue"].strategy.name == "steady"
 
 
 def test_lists_replace(write, minimal):

@@ -32,7 +32,7 @@ def test_defaults(minimal):
     scn = Scenario.model_validate(yaml.safe_load(minimal))
     red = scn.actors["red"]
     assert (red.capability, red.reservation, red.risk, red.engagement) == (0.5, 0.3, 1.0, 1.0)
-    assert red.strategy.name == "boulware" and red.strategy.params == {}
+    assert red.strategy.name == "steady" and red.strategy.params == {}
     assert red.delegation.authority == 1.0
     assert red.mediator is None and red.ideal is None and red.leverage == {}
     assert (scn.seed, scn.runs, scn.title) == (0, 1000, "")
@@ -109,8 +109,10 @@ def test_without_a_registry_any_strategy_name_is_accepted(monkeypatch):
 
 def test_builtin_strategy_names_are_known(write, minimal):
     path = write(minimal)
-    for name in ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen"):
-        scn = load_scenario(path, [f"actors.red.strategy={{name: {name}}}"])
+    for name in ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen",
+                 "steady"):
+        scn = load_scenario(path, [f"actors.red.strategy={{name: {name}}}",
+                                   "negotiation.deadline=10"])
         assert scn.actors["red"].strategy.name == name
 
 

@@ -36,8 +36,8 @@ def test_new_keys_where_the_schema_allows_them(write, minimal):
     scn = load_scenario(write(minimal), [
         "actors.red.leverage.blue=0.4",                # a new leverage target
         "actors.red.ideal.land=70",                    # a block that was absent
-        "actors.blue.strategy.name=conceder",          # a block with a default
-        "actors.blue.strategy.beta=3",
+        "actors.blue.strategy.name=tit_for_tat",       # a block with a default
+        "actors.blue.strategy.ratio=3",
         "issues.land.anchors.50=middle",               # numeric key
         "events.summit={round: 2, set: {actors.red.capability: 1}}",
         "events.summit.set.battlefield.rearm_fear=0.5",  # dotted key kept whole
@@ -45,8 +45,8 @@ def test_new_keys_where_the_schema_allows_them(write, minimal):
     ])
     assert scn.actors["red"].leverage == {"blue": 0.4}
     assert scn.actors["red"].ideal == {"land": 70.0}
-    assert scn.actors["blue"].strategy.name == "conceder"
-    assert scn.actors["blue"].strategy.params == {"beta": 3.0}
+    assert scn.actors["blue"].strategy.name == "tit_for_tat"
+    assert scn.actors["blue"].strategy.params == {"ratio": 3.0}
     assert scn.issues["land"].anchors == {50.0: "middle"}
     assert scn.events["summit"].set == {"actors.red.capability": 1.0,
                                         "battlefield.rearm_fear": 0.5}
@@ -109,11 +109,11 @@ def test_bad_override_value_names_the_override_and_key(write, minimal, load_erro
 def test_override_on_a_created_block_reports_missing_keys_at_the_override(write, minimal,
                                                                          load_error):
     path = write(minimal)
-    override = "actors.red.strategy.beta=0.5"
-    text = minimal.replace("    role: party\n", "    role: party\n    strategy: {beta: 1}\n", 1)
+    override = "actors.red.strategy.rate=0.5"
+    text = minimal.replace("    role: party\n", "    role: party\n    strategy: {rate: 1}\n", 1)
     message = load_error(write(text, "s.yaml"), (override,)).message
     assert "actors.red.strategy.name: missing required key 'name'" in message
-    assert load_scenario(path, [override]).actors["red"].strategy.params == {"beta": 0.5}
+    assert load_scenario(path, [override]).actors["red"].strategy.params == {"rate": 0.5}
 
 
 def test_all_bad_overrides_are_reported_together(write, minimal, load_error):

@@ -26,6 +26,7 @@ ARRAY_FIELDS = (
     "other_own_offer",
     "other_of_mine",
     "other_reservation",
+    "cost",
 )
 
 
@@ -57,13 +58,14 @@ def context(
         "other_own_offer": 0.8,
         "other_of_mine": 0.0,
         "other_reservation": 0.2,
+        "cost": 0.0,
     }
     unknown = set(values) - set(ARRAY_FIELDS)
     if unknown:
         raise TypeError(f"unknown context fields {sorted(unknown)}")
     merged = {**defaults, **values}
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in merged.items()}
-    return ConcessionContext(round=round, max_rounds=max_rounds, tau=tau, **arrays)
+    return ConcessionContext(round=round, deadline=max_rounds, tau=tau, **arrays)
 
 
 def random_contexts(seed: int, n: int = 12, size: int = 5) -> list[ConcessionContext]:
@@ -81,7 +83,7 @@ def random_contexts(seed: int, n: int = 12, size: int = 5) -> list[ConcessionCon
         out.append(
             ConcessionContext(
                 round=round_,
-                max_rounds=max_rounds,
+                deadline=max_rounds,
                 tau=relative_time(round_, max_rounds),
                 start=start,
                 previous=previous,
@@ -93,6 +95,7 @@ def random_contexts(seed: int, n: int = 12, size: int = 5) -> list[ConcessionCon
                 other_own_offer=rng.uniform(0.5, 1.0, size),
                 other_of_mine=1.0 - own,
                 other_reservation=rng.uniform(0.0, 0.5, size),
+                cost=rng.choice([0.0, 0.004, 0.02], size),
             )
         )
     return out

@@ -139,14 +139,52 @@ class TestTimeDependentSequences:
 
 
 class TestHardliner:
-    def test_flat_at_the_opening_aspiration(self, opponent):
+    def test_flat_at_the_opening_aspiration_while_costs_are_low(self, opponent):
         got = opponent(SCHEDULE).play(build("hardliner"), start=0.9)
         np.testing.assert_array_equal(got, [0.9] * len(SCHEDULE))
 
-    def test_rises_only_with_the_reservation(self, opponent):
+    def test_rises_only_with_the_reservation_and_never_falls_back(self, opponent):
         res = [0.3, 0.95, 0.95, 0.5]
         got = opponent([0.0] * 4).play(build("hardliner"), start=0.9, reservation=res)
-        np.testing.assert_array_equal(got, [0.9, 0.95, 0.95, 0.9])
+        np.testing.assert_array_equal(got, [0.9, 0.95, 0.95, 0.95])
+
+    def test_concedes_steadily_once_the_cost_passes_the_threshold(self, make_context):
+        s = build("hardliner", threshold=0.005, rate=0.5)
+        ctx = dict(start=0.9, previous=0.9, reservation=0.3, other_offer=0.5)
+        assert s.aspiration(make_context(cost=0.004, **ctx))[0] == 0.9
+        # half the way from .9 to max(.3, .5) = .5
+        assert s.aspiration(make_context(cost=0.006, **ctx))[0] == pytest.approx(0.7)
+        half = make_context(cost=0.006, authority=0.5, **ctx)
+        assert s.aspiration(half)[0] == pytest.approx(0.8)  # a delegation: half the step
+
+
+class TestSteady:
+    def test_a_share_of_the_way_to_the_better_of_fighting_and_the_offer(self, make_context):
+        s = build("steady", rate=0.25)
+        base = dict(start=1.0, previous=0.9, reservation=0.3)
+        # the other side's offer (.5) beats fighting (.3): a quarter of .9 - .5
+        assert s.aspiration(make_context(other_offer=0.5, **base))[0] == pytest.approx(0.8)
+        # fighting (.3) beats the offer (.1): a quarter of .9 - .3
+        assert s.aspiration(make_context(other_offer=0.1, **base))[0] == pytest.approx(0.75)
+
+    def test_needs_no_clock(self, make_context):
+        s = build("steady", rate=0.2)
+        a = make_context(round=2, max_rounds=40, tau=0.5, previous=0.8)
+        b = make_context(round=30, max_rounds=31, tau=0.97, previous=0.8)
+        np.testing.assert_array_equal(s.aspiration(a), s.aspiration(b))
+
+
+class TestDeadline:
+    @pytest.mark.parametrize("name", ["boulware", "linear", "conceder"])
+    def test_clock_tactics_need_a_deadline(self, name, make_context):
+        ctx = make_context(round=3, max_rounds=None, tau=float("nan"))
+        with pytest.raises(ValueError, match="deadline"):
+            build(name).aspiration(ctx)
+        assert build(name).needs_deadline
+
+    @pytest.mark.parametrize("name", ["steady", "hardliner", "tit_for_tat", "zeuthen"])
+    def test_the_others_do_not(self, name):
+        assert not build(name).needs_deadline
 
 
 class TestTitForTat:

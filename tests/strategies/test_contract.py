@@ -253,12 +253,20 @@ class TestConceder(StrategyContract):
 
 class TestHardliner(StrategyContract):
     name = "hardliner"
-    expected_repr = "Hardliner()"
-    expected_traits = {"stochastic": False, "uses_history": False}
+    expected_repr = "Hardliner(threshold=1, rate=0.1)"
+    expected_traits = {"stochastic": False, "uses_history": True}
+    valid_params = {"threshold": 0.01, "rate": 0.2}
+    valid_repr = "Hardliner(threshold=0.01, rate=0.2)"
+    out_of_bounds = {"threshold": -0.1, "rate": 1.5}
 
-    def test_has_no_parameters(self):
-        with pytest.raises(ValueError, match="beta"):
-            self.build(beta=0.1)
+
+class TestSteady(StrategyContract):
+    name = "steady"
+    expected_repr = "Steady(rate=0.1)"
+    expected_traits = {"stochastic": False, "uses_history": True}
+    valid_params = {"rate": 0.3}
+    valid_repr = "Steady(rate=0.3)"
+    out_of_bounds = {"rate": 1.01}
 
 
 class TestTitForTat(StrategyContract):

@@ -1,0 +1,58 @@
+"""Concessions driven by costs, not by a clock: ``steady`` and ``hardliner``.
+
+Without a deadline the parties know, a side concedes because fighting on costs it and because
+what the other side offers is worth taking, not because a clock runs (the war-termination view:
+Fearon 1995, *International Organization* 49(3); Slantchev 2003, *American Political Science
+Review* 97(4), 621-632). Both strategies move the aspiration toward the better of the party's
+reservation and its utility of the other side's terms, a share ``rate`` of the way each round
+(a constant-rate concession, Cross 1969, *The Economics of Bargaining*, ch. 3, in utility
+space). ``hardliner`` holds until its per-round cost of fighting on reaches ``threshold`` (a
+side that "is ready to fight for years" moves only once costs bite), then concedes like
+``steady``. A delegation concedes the share ``authority`` of the step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.strategies.base import ConcessionContext, Strategy
+from sim.strategies.registry import register
+
+
+def steady_step(ctx: ConcessionContext, rate: float) -> np.ndarray:
+    """Aspiration after a step of ``rate`` (times authority) toward max(reservation, offer)."""
+    goal = np.maximum(ctx.reservation, ctx.other_offer)
+    gap = np.maximum(ctx.previous - goal, 0.0)
+    return ctx.previous - ctx.authority * rate * gap
+
+
+@register
+class Steady(Strategy):
+    """Concede a share ``rate`` of the way to what the other side or fighting gives, each round."""
+
+    name = "steady"
+    traits = {"stochastic": False, "uses_history": True}
+    defaults = {"rate": 0.1}
+    bounds = {"rate": (0.0, 1.0)}
+
+    def target(self, ctx: ConcessionContext) -> np.ndarray:
+        """Previous aspiration less ``rate`` of its gap to max(reservation, other's offer)."""
+        return steady_step(ctx, self.params["rate"])
+
+
+@register
+class Hardliner(Strategy):
+    """Hold firm until the cost of fighting on reaches ``threshold``, then concede steadily.
+
+    With the default ``threshold`` of 1 (no per-round cost reaches it) it never concedes.
+    """
+
+    name = "hardliner"
+    traits = {"stochastic": False, "uses_history": True}
+    defaults = {"threshold": 1.0, "rate": 0.1}
+    bounds = {"threshold": (0.0, 1.0), "rate": (0.0, 1.0)}
+
+    def target(self, ctx: ConcessionContext) -> np.ndarray:
+        """The previous aspiration while costs are below ``threshold``; a steady step after."""
+        moving = np.asarray(ctx.cost) >= self.params["threshold"]
+        return np.where(moving, steady_step(ctx, self.params["rate"]), ctx.previous)

@@ -25,6 +25,7 @@ from sim.engine.runner import RunResult, simulate
 from sim.experiment import check_output, save_run, scenario_meta
 from sim.results import summarise
 from sim.scenario import Scenario, load_scenario
+from sim.scenario import at_means as means_of
 
 
 def load(path: str | Path, overrides: Sequence[str] | None = None) -> Scenario:
@@ -61,6 +62,7 @@ class Result:
     path: Path | None = None
     _run: RunResult | None = field(default=None, repr=False)
     _source: Path | None = field(default=None, repr=False)
+    _at_means: bool = field(default=False, repr=False)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -89,7 +91,8 @@ class Result:
         assert self._run is not None
         check_output(folder, root, self.scenario.name, force)
         self.path, drawn = save_run(self._run, out=folder, root=root, force=force, plots=plots,
-                                    scenario_path=self._source, command="sim.Result.save")
+                                    scenario_path=self._source, command="sim.Result.save",
+                                    at_means=self._at_means)
         return self.path, drawn
 
     def plot(self, folder: str | Path | None = None, **save_options: Any) -> list[Path]:
@@ -117,6 +120,7 @@ def run(
     overrides: Sequence[str] | None = None,
     trace_runs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    at_means: bool = False,
 ) -> Result:
     """Run a scenario ``runs`` times (default: the scenario's ``runs`` and ``seed``).
 
@@ -129,6 +133,8 @@ def run(
         overrides: ``KEY=VALUE`` overrides when ``scenario`` is a path.
         trace_runs: replications with per-round trajectories (default: up to 1,000).
         progress: called with the number of replications finished after each chunk.
+        at_means: run every uncertain input at its prior's mean (``ceasefire run
+            --at-means``), so that what varies between replications is simulation noise alone.
     """
     source = None
     if not isinstance(scenario, Scenario):
@@ -136,10 +142,12 @@ def run(
         scenario = load(source, overrides)
     elif overrides:
         raise ValueError("overrides apply to a scenario file; pass them to sim.load instead")
+    if at_means:
+        scenario = means_of(scenario)
     res = simulate(scenario, runs=runs, seed=seed, engine=engine, jobs=jobs,
                    trace_runs=trace_runs, progress=progress)
     return Result(res.scenario, res.runs, res.rounds, res.seed, res.n_runs, res.engine,
-                  res.elapsed, _run=res, _source=source)
+                  res.elapsed, _run=res, _source=source, _at_means=at_means)
 
 
 def sweep(path: str | Path, out: str | Path | None = None, *, jobs: int = 1,

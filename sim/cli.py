@@ -87,6 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             trace_runs=args.trace_runs,
             progress=bar,
             command=shlex.join(["ceasefire", *args.argv]),
+            at_means=args.at_means,
         )
     finally:
         bar.close()
@@ -244,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="replications traced round by round in rounds.parquet (default: all up to 1,000)",
     )
     p.add_argument("--no-plots", action="store_true", help="skip drawing plots/")
+    p.add_argument("--at-means", action="store_true",
+                   help="run every uncertain input at its prior's mean (what varies is then "
+                        "simulation noise alone)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=cmd_run)
 

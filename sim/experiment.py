@@ -22,6 +22,7 @@ from sim.results import summarise, write_run_dir
 from sim.results.provenance import package_versions
 from sim.results.store import check_target
 from sim.scenario import Scenario, load_scenario, resolved_yaml
+from sim.scenario import at_means as means_of
 
 
 @dataclass
@@ -65,6 +66,7 @@ def save_run(
     jobs: int = 1,
     command: str | None = None,
     started: datetime | None = None,
+    at_means: bool = False,
 ) -> tuple[Path, list[Path]]:
     """Write a run as a new result folder (and its plots); return the folder and the plots.
 
@@ -75,7 +77,7 @@ def save_run(
         force: replace ``out`` if it is an earlier result folder.
         plots: draw the figures (inside the temporary folder, before it is published).
         scenario_path: the scenario file, recorded with its checksum in the manifest.
-        overrides, jobs, command, started: recorded in the manifest.
+        overrides, jobs, command, started, at_means: recorded in the manifest.
 
     Raises:
         ResultsError: the output folder cannot be used.
@@ -96,7 +98,7 @@ def save_run(
         "scenario_sha256": None if scenario_path is None else hashlib.sha256(
             Path(scenario_path).read_bytes()).hexdigest(),
         "resolved_scenario_sha256": hashlib.sha256(resolved.encode("utf-8")).hexdigest(),
-        "overrides": list(overrides),
+        "overrides": list(overrides), "at_means": at_means,
         "trace_runs": meta["trace_runs"], "started": (started or finished).isoformat(),
         "finished": finished.isoformat(), "elapsed_seconds": round(result.elapsed, 3),
         "versions": package_versions(),
@@ -140,6 +142,7 @@ def run_scenario(
     trace_runs: int | None = None,
     progress: Callable[[int], None] | None = None,
     command: str | None = None,
+    at_means: bool = False,
 ) -> RunReport:
     """Load ``path``, run it, write a new result folder and (optionally) its plots.
 
@@ -149,11 +152,13 @@ def run_scenario(
     """
     started = datetime.now(UTC)
     scn = load_scenario(path, overrides=list(overrides))
+    if at_means:
+        scn = means_of(scn)
     check_output(out, root, scn.name, force)
     result = simulate(scn, runs=runs, seed=seed, engine=engine, jobs=jobs,
                       trace_runs=trace_runs, progress=progress)
     folder, drawn = save_run(result, out=out, root=root, force=force, plots=plots,
                              scenario_path=path, overrides=overrides, jobs=jobs,
-                             command=command, started=started)
+                             command=command, started=started, at_means=at_means)
     meta = scenario_meta(result.scenario, result)
     return RunReport(folder, summarise(result.runs, meta), result.elapsed, result, drawn)

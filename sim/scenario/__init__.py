@@ -11,7 +11,7 @@ from sim.scenario.export import json_schema, resolved_yaml
 from sim.scenario.loader import load_scenario, shipped_scenarios, validate_file
 from sim.scenario.models import Scenario
 from sim.scenario.numbers import DIST_CLASSES, is_distribution
-from sim.scenario.uncertain import UncertainInput, uncertain_inputs
+from sim.scenario.uncertain import UncertainInput, at_means, uncertain_inputs
 
 __all__ = [
     "DIST_CLASSES",
@@ -19,6 +19,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "UncertainInput",
+    "at_means",
     "is_distribution",
     "json_schema",
     "load_scenario",

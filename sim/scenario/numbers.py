@@ -32,6 +32,10 @@ class _Dist(BaseModel):
         """One unclipped draw from ``rng``."""
         raise NotImplementedError
 
+    def expectation(self) -> float:  # pragma: no cover - overridden
+        """The distribution's mean (before any clipping into a key's range)."""
+        raise NotImplementedError
+
 
 class Normal(_Dist):
     """Normal distribution ``{dist: normal, mean, sd}``."""
@@ -43,6 +47,10 @@ class Normal(_Dist):
     def draw(self, rng: np.random.Generator) -> float:
         """One draw with ``rng.normal``."""
         return float(rng.normal(self.mean, self.sd))
+
+    def expectation(self) -> float:
+        """The mean."""
+        return self.mean
 
 
 class Uniform(_Dist):
@@ -66,6 +74,10 @@ class Uniform(_Dist):
             rng.random()  # keep the stream where a real draw would leave it
             return float(self.low)
         return float(rng.uniform(self.low, self.high))
+
+    def expectation(self) -> float:
+        """(low + high) / 2."""
+        return (self.low + self.high) / 2
 
 
 class Triangular(_Dist):
@@ -91,6 +103,10 @@ class Triangular(_Dist):
             return float(self.low)
         return float(rng.triangular(self.low, self.mode, self.high))
 
+    def expectation(self) -> float:
+        """(low + mode + high) / 3."""
+        return (self.low + self.mode + self.high) / 3
+
 
 class Beta(_Dist):
     """Beta distribution ``{dist: beta, a, b}`` on [0, 1], used as drawn (then clipped)."""
@@ -102,6 +118,10 @@ class Beta(_Dist):
     def draw(self, rng: np.random.Generator) -> float:
         """One draw with ``rng.beta``, a value in [0, 1]."""
         return float(rng.beta(self.a, self.b))
+
+    def expectation(self) -> float:
+        """The mean a / (a + b)."""
+        return self.a / (self.a + self.b)
 
 
 class Choice(_Dist):
@@ -130,6 +150,11 @@ class Choice(_Dist):
         """One draw with ``rng.choice`` using the weights ``p``."""
         p = None if self.p is None else np.asarray(self.p) / sum(self.p)
         return float(rng.choice(np.asarray(self.values, dtype=float), p=p))
+
+    def expectation(self) -> float:
+        """The p-weighted mean of the values (equal weights when p is omitted)."""
+        weights = np.ones(len(self.values)) if self.p is None else np.asarray(self.p, float)
+        return float(np.dot(weights, self.values) / weights.sum())
 
 
 DIST_CLASSES: dict[str, type[_Dist]] = {

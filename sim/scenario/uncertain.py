@@ -70,3 +70,21 @@ def _walk(value: Any, ann: Any, path: tuple[str, ...], found: list[UncertainInpu
     elif isinstance(value, list) and node.kind == "list":
         for k, item in enumerate(value):
             _walk(item, node.item, (*path, str(k)), found)
+
+
+def at_means(scn: Scenario) -> Scenario:
+    """``scn`` with every uncertain input replaced by its distribution's mean.
+
+    The mean is clipped into the key's valid range (it is the mean of the prior as written,
+    not the mean of its clipped draws). Running the result separates simulation noise from the
+    uncertainty of the inputs: what varies between its replications is the model's own
+    randomness alone.
+    """
+    data = scn.model_dump(by_alias=True, exclude_none=True)
+    for inp in uncertain_inputs(scn):
+        keys = inp.path.split(".")
+        node = data
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = float(min(max(inp.dist.expectation(), inp.lo), inp.hi))
+    return type(scn).model_validate(data)

@@ -1,15 +1,20 @@
-"""Logrolling restatements (sim.rules.frontier).
+"""Logrolling restatements and the Nash text over the whole issue space (sim.rules.frontier).
 
-Known answers worked by hand (the test vector of the design note) and Hypothesis properties.
+Known answers worked by hand (the test vectors of the design note, the linear frontier of
+docs/reference/bargaining.md, its reference scenario), brute-force grids and linear programs for
+random cases, and Hypothesis properties.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.rules.frontier import logroll
+from sim.rules.frontier import NashText, best_attainable, frontier_nash, logroll
 from sim.rules.utility import utility
 
 LOOSE = 1e-9  # against theory
@@ -35,9 +40,62 @@ def roll(own, other, w_own, w_other, level, movable=None, base=None, rho=1.0):
     return logroll(own, other, w_own, w_other, np.array([level]), movable, base, rho)[0]
 
 
+def nash(ideal, weights, reservation, free=None, fixed=None, rho=1.0) -> NashText:
+    ideal, weights, reservation = one(ideal, weights, reservation)
+    free = None if free is None else np.asarray(free, bool)[None]
+    fixed = None if fixed is None else np.asarray(fixed, float)[None]
+    return frontier_nash(ideal, weights, reservation, free, fixed, rho)
+
+
+def u(x, ideal, weights, rho=1.0):
+    return utility(np.asarray(x, float)[..., None, :], ideal, weights, rho)
+
+
 def u1(x, ideal, weights, rho=1.0):
     """One party's utility of one text, as a float."""
     return float(utility(np.asarray(x, float), np.asarray(ideal, float), weights, rho))
+
+
+def log_nash(s):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((s > 0).all(-1), np.log(np.where(s > 0, s, 1.0)).sum(-1), -np.inf)
+
+
+def box_grid(ideal, step=1.0):
+    """Every point of a grid with at most ``step`` points between nodes over the box of
+    ideals (2 issues), plus the lattice of ideals."""
+    lo, hi = ideal.min(0), ideal.max(0)
+    axes = [np.linspace(a, b, max(2, int(np.ceil((b - a) / step)) + 1))
+            for a, b in zip(lo, hi, strict=True)]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, lo.size)
+    lattice = np.array(list(itertools.product(*ideal.T)))
+    return np.concatenate([grid, lattice])
+
+
+def zoomed(ideal, weights, reservation, rho, score, levels=7, n=61):
+    """Brute-force maximum of ``score(surpluses)`` over the box of ideals (2 issues), zooming
+    in on the best cell; the scores are concave for rho >= 1, so zooming cannot lose it."""
+    lo, hi = ideal.min(0), ideal.max(0)
+    a, b = lo.copy(), hi.copy()
+    best = -np.inf
+    for _ in range(levels):
+        axes = [np.linspace(a[k], b[k], n) for k in range(2)]
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 2)
+        v = score(u(grid, ideal, weights, rho) - reservation)
+        k = np.argmax(v)
+        best = max(best, v[k])
+        half = 3 * (b - a) / (n - 1)
+        a, b = np.maximum(grid[k] - half, lo), np.minimum(grid[k] + half, hi)
+    return best
+
+
+def random_problems(seed, n_rep, n_par, n_iss, r_range, rho=1.0):
+    rng = np.random.default_rng(seed)
+    ideal = rng.uniform(0, 100, (n_rep, n_par, n_iss))
+    raw = rng.uniform(0.01, 1.0, (n_rep, n_par, n_iss))
+    weights = raw / raw.sum(-1, keepdims=True)
+    reservation = rng.uniform(*r_range, (n_rep, n_par))
+    return ideal, weights, reservation, np.full((n_rep, n_par), rho)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,3 +231,242 @@ def test_logroll_is_never_worse_for_the_other_side_than_another_order(problem, d
     share = 1.0 if spend <= 0 else min(1.0, (u1(start, own, w_own) - level) / spend)
     line = start + share * (full - start)
     assert mine >= u1(line, other, w_other) - LOOSE
+
+
+# ---------------------------------------------------------------------------------------------
+# frontier_nash, two parties: exact
+# ---------------------------------------------------------------------------------------------
+
+IDEAL_AB = np.stack([ZERO3, HUNDRED3])
+W_AB = np.stack([W_A, W_B])
+
+
+class TestTwoPartyNash:
+    def test_design_vector(self):
+        res = nash(IDEAL_AB, W_AB, [0.2, 0.1])
+        np.testing.assert_allclose(res.utilities[0], [0.8, 0.7], atol=LOOSE)
+        np.testing.assert_allclose(res.text[0], [0.0, 100.0 / 3.0, 100.0], atol=LOOSE)
+        assert res.has_range[0]
+        assert res.text.shape == (1, 3) and res.utilities.shape == (1, 2)
+
+    def test_design_vector_segments_by_hand(self):
+        # Frontier u_b = 6(1 - u_a) on [0.9, 1], 1.5 - u_a on [0.6, 0.9],
+        # 0.9 + (0.6 - u_a)/6 on [0, 0.6]; maximiser u_a = (c - r_b + k r_a)/(2k) per segment.
+        r_a, r_b = 0.2, 0.1
+        products = []
+        for c, k, lo, hi in [(6.0, 6.0, 0.9, 1.0), (1.5, 1.0, 0.6, 0.9), (1.0, 1 / 6, 0.0, 0.6)]:
+            ua = np.clip((c - r_b + k * r_a) / (2 * k), lo, hi)
+            products.append((ua - r_a) * (c - k * ua - r_b))
+        np.testing.assert_allclose(products, [0.35, 0.36, 0.32], atol=LOOSE)
+        res = nash(IDEAL_AB, W_AB, [r_a, r_b])
+        s = res.utilities[0] - [r_a, r_b]
+        assert abs(s.prod() - max(products)) < LOOSE
+
+    @pytest.mark.parametrize("d1, d2", [(0.0, 0.0), (0.2, 0.1), (0.5, 0.3), (0.05, 0.7)])
+    def test_one_issue_linear_frontier(self, d1, d2):
+        # u1 + u2 = 1 (docs/reference/bargaining.md): u1 = d1 + (1 - d1 - d2) / 2
+        res = nash([[0.0], [100.0]], [[1.0], [1.0]], [d1, d2])
+        assert abs(res.utilities[0, 0] - (d1 + (1 - d1 - d2) / 2)) < LOOSE
+        assert abs(res.utilities[0].sum() - 1.0) < LOOSE
+
+    def test_reference_scenario(self):
+        # docs/reference/bargaining.md: continuous relaxation (0.70, 0.60) at (100, 66.7, 0)
+        res = nash([[100.0, 100.0, 100.0], [0.0, 0.0, 0.0]],
+                   [[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]], [0.30, 0.20])
+        np.testing.assert_allclose(res.utilities[0], [0.70, 0.60], atol=LOOSE)
+        np.testing.assert_allclose(res.text[0], [100.0, 200.0 / 3.0, 0.0], atol=LOOSE)
+
+    def test_no_range_gives_the_equal_surplus_point(self):
+        res = nash(IDEAL_AB, W_AB, [0.9, 0.9])
+        assert not res.has_range[0]
+        np.testing.assert_allclose(res.utilities[0], [0.75, 0.75], atol=LOOSE)
+        np.testing.assert_allclose(res.text[0], [0.0, 50.0, 100.0], atol=LOOSE)
+
+    def test_equal_surplus_clipped_to_the_end_of_the_chain(self):
+        # b asks for more than it can get: the smallest surplus is b's, largest at b's ideal
+        res = nash(IDEAL_AB, W_AB, [0.0, 1.5])
+        assert not res.has_range[0]
+        np.testing.assert_allclose(res.text[0], HUNDRED3, atol=LOOSE)
+
+    def test_equal_surplus_on_a_flat_segment_favours_the_other_party(self):
+        # a does not weigh issue 1; its surplus (-0.5) is the smaller one while issue 1 moves,
+        # so issue 1 goes to b (leximin), issue 0 stays with a.
+        res = nash([[0.0, 0.0], [100.0, 100.0]], [[1.0, 0.0], [0.5, 0.5]], [1.5, 0.0])
+        assert not res.has_range[0]
+        np.testing.assert_allclose(res.text[0], [0.0, 100.0], atol=LOOSE)
+
+    def test_range_with_reservations_summing_above_one(self):
+        # unequal weights: logrolling leaves room above u_a + u_b = 1
+        res = nash(IDEAL_AB, W_AB, [0.75, 0.65])
+        assert res.has_range[0]
+        np.testing.assert_allclose(res.utilities[0], [0.8, 0.7], atol=LOOSE)
+
+    def test_fixed_issues_stay_and_count(self):
+        res = nash(IDEAL_AB, W_AB, [0.2, 0.1], free=[True, False, True], fixed=[0.0, 50.0, 0.0])
+        assert res.text[0, 1] == 50.0
+        np.testing.assert_allclose(res.utilities[0], u(res.text[0], IDEAL_AB, W_AB), atol=0)
+        # a keeps issue 0 (0.6 vs 0.1), b takes issue 2: both surpluses positive
+        np.testing.assert_allclose(res.text[0], [0.0, 50.0, 100.0], atol=LOOSE)
+
+    def test_common_ideal_and_unweighted_issues(self):
+        res = nash([[30.0, 0.0, 10.0], [30.0, 100.0, 90.0]],
+                   [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0]], [0.0, 0.0])
+        assert res.text[0, 0] == 30.0  # both ideals there
+        assert res.text[0, 2] == 50.0  # nobody cares: the middle of the ideals
+        assert abs(res.text[0, 1] - 50.0) < LOOSE
+
+    def test_fixed_is_required_when_an_issue_is_not_free(self):
+        with pytest.raises(ValueError, match="fixed"):
+            frontier_nash(IDEAL_AB[None], W_AB[None], np.array([[0.2, 0.1]]),
+                          np.array([[True, False, True]]))
+
+    def test_random_cases_against_a_grid(self):
+        ideal, weights, res_, rho = random_problems(11, 30, 2, 2, (0.0, 0.8))
+        res = frontier_nash(ideal, weights, res_)
+        for k in range(len(ideal)):
+            s = res.utilities[k] - res_[k]
+            grid = box_grid(ideal[k], step=0.5)
+            gs = u(grid, ideal[k], weights[k]) - res_[k]
+            if res.has_range[k]:
+                assert log_nash(s) >= log_nash(gs).max() - 1e-12
+                best = zoomed(ideal[k], weights[k], res_[k], 1.0, log_nash)
+                assert abs(log_nash(s) - best) < LOOSE
+            else:
+                assert gs.min(-1).max() <= 1e-12
+                assert s.min() >= gs.min(-1).max() - 1e-12
+
+
+class TestBestAttainableTwoParties:
+    def test_design_vector(self):
+        best = best_attainable(IDEAL_AB[None], W_AB[None], np.array([[0.2, 0.1]]))
+        # a: where u_b = 6(1 - u_a) reaches 0.1; b: where u_b = 0.9 + (0.6 - u_a)/6, u_a = 0.2
+        np.testing.assert_allclose(best[0], [1 - 0.1 / 6, 0.9 + 0.4 / 6], atol=LOOSE)
+
+    def test_own_ideal_when_it_already_satisfies_the_other(self):
+        best = best_attainable(IDEAL_AB[None], W_AB[None], np.array([[0.2, 0.0]]))
+        assert abs(best[0, 0] - 1.0) < LOOSE
+
+    def test_unattainable_reservation_gives_minus_infinity(self):
+        best = best_attainable(IDEAL_AB[None], W_AB[None], np.array([[0.2, 1.2]]))
+        assert best[0, 0] == -np.inf
+        assert abs(best[0, 1] - (0.9 + 0.4 / 6)) < LOOSE
+
+
+@pytest.mark.parametrize("n_par, rho", [(2, 1.0)])
+def test_nine_issues_nash_is_optimal_coordinate_by_coordinate(n_par, rho):
+    # The directional derivative of sum_a log(u_a - r_a) is a sum over coordinates, so for
+    # rho >= 1 (concave) no single coordinate improving it proves the text optimal.
+    ideal, weights, res_, rho_ = random_problems(23 + n_par, 10, n_par, 9, (0.0, 0.6), rho)
+    res = frontier_nash(ideal, weights, res_, rho=rho_)
+    assert res.has_range.all()
+    base = log_nash(res.utilities - res_)
+    for i in range(9):
+        line = np.linspace(ideal[:, :, i].min(1), ideal[:, :, i].max(1), 2001).T  # (R, 2001)
+        cand = np.repeat(res.text[:, None, :], line.shape[1], axis=1)
+        cand[:, :, i] = line
+        s = utility(cand[:, :, None, :], ideal[:, None], weights[:, None], rho_[:, None])
+        assert np.all(log_nash(s - res_[:, None]).max(axis=1) <= base + 1e-11)
+
+
+# ---------------------------------------------------------------------------------------------
+# properties
+# ---------------------------------------------------------------------------------------------
+
+
+@st.composite
+def nash_problems(draw, n_par=2, max_issues=3):
+    n_iss = draw(st.integers(1, max_issues))
+    point = st.one_of(st.sampled_from([0.0, 20.0, 50.0, 100.0]), st.floats(0, 100))
+    ideal = np.array([[draw(point) for _ in range(n_iss)] for _ in range(n_par)])
+    weights = np.empty((n_par, n_iss))
+    for a in range(n_par):
+        raw = np.array([draw(st.one_of(st.just(0.0), st.floats(0.01, 1.0)))
+                        for _ in range(n_iss)])
+        weights[a] = raw / raw.sum() if raw.sum() > 0 else 1.0 / n_iss
+    reservation = np.array([draw(st.floats(0.0, 1.0)) for _ in range(n_par)])
+    free = np.array([draw(st.booleans()) for _ in range(n_iss)])
+    fixed = np.array([draw(point) for _ in range(n_iss)])
+    return ideal, weights, reservation, free, fixed
+
+
+def run(problem, rho=1.0):
+    ideal, weights, reservation, free, fixed = problem
+    return nash(ideal, weights, reservation, free, fixed, rho)
+
+
+def dominated(x_utilities, ideal, weights, reservation, free, fixed, tol, rho=1.0):
+    """Whether a grid text leaves no party more than ``tol`` worse off and one more than
+    ``tol`` better off (a Pareto improvement beyond the tolerance)."""
+    lo, hi = ideal.min(0), ideal.max(0)
+    axes = [np.linspace(a, b, 21) if f else np.array([v])
+            for a, b, f, v in zip(lo, hi, free, fixed, strict=True)]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, lo.size)
+    lattice = np.array(list(itertools.product(*[
+        ideal[:, i] if free[i] else [fixed[i]] for i in range(lo.size)])))
+    grid = np.concatenate([grid, lattice])
+    g = u(grid, ideal, weights, rho)
+    better = np.all(g >= x_utilities - tol, axis=1) & np.any(g > x_utilities + tol, axis=1)
+    return better.any()
+
+
+@FAST
+@given(problem=nash_problems())
+def test_two_party_text_is_in_the_box_efficient_and_clears_reservations(problem):
+    ideal, weights, reservation, free, fixed = problem
+    res = run(problem)
+    x, ut = res.text[0], res.utilities[0]
+    lo, hi = ideal.min(0), ideal.max(0)
+    assert np.all((x[free] >= lo[free]) & (x[free] <= hi[free]))
+    np.testing.assert_array_equal(x[~free], fixed[~free])
+    np.testing.assert_allclose(ut, u(x, ideal, weights), atol=0)
+    if res.has_range[0]:
+        assert np.all(ut >= reservation)
+    assert not dominated(ut, ideal, weights, reservation, free, fixed, LOOSE)
+
+
+@FAST
+@given(problem=nash_problems())
+def test_two_party_text_mirrors_and_ignores_the_order_of_the_parties(problem):
+    ideal, weights, reservation, free, fixed = problem
+    res = run(problem)
+    mirrored = run((100.0 - ideal, weights, reservation, free, 100.0 - fixed))
+    np.testing.assert_allclose(mirrored.text[0], 100.0 - res.text[0], atol=LOOSE)
+    swapped = run((ideal[::-1], weights[::-1], reservation[::-1], free, fixed))
+    np.testing.assert_allclose(swapped.text[0], res.text[0], atol=LOOSE)
+    np.testing.assert_allclose(swapped.utilities[0], res.utilities[0, ::-1], atol=LOOSE)
+    assert swapped.has_range[0] == res.has_range[0] == mirrored.has_range[0]
+
+
+@FAST
+@given(
+    n_iss=st.integers(1, 4),
+    raw=st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4),
+    r_a=st.floats(0.0, 1.0),
+    r_b=st.floats(0.0, 1.0),
+    a_low=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_opposite_ideals_equal_weights_range_iff_reservations_sum_below_one(
+    n_iss, raw, r_a, r_b, a_low
+):
+    # With the same weights for both, u_a + u_b = 1 on every text in the box: a range
+    # exists iff r_a + r_b < 1. (With unequal weights logrolling opens more, see
+    # TestTwoPartyNash.test_range_with_reservations_summing_above_one.)
+    if abs(r_a + r_b - 1.0) < 1e-12:
+        return  # weights summing to 1 only up to rounding decide this one
+    w = np.array(raw[:n_iss]) / sum(raw[:n_iss])
+    a = np.where(a_low[:n_iss], 0.0, 100.0)
+    res = nash(np.stack([a, 100.0 - a]), np.stack([w, w]), [r_a, r_b])
+    assert res.has_range[0] == (r_a + r_b < 1.0)
+    np.testing.assert_allclose(res.utilities[0].sum(), 1.0, atol=LOOSE)
+
+
+@FAST
+@given(problem=nash_problems())
+def test_two_party_best_attainable_bounds_the_text(problem):
+    ideal, weights, reservation, free, fixed = problem
+    res = run(problem)
+    best = best_attainable(ideal[None], weights[None], reservation[None], free[None],
+                           fixed[None])[0]
+    if res.has_range[0]:
+        assert np.all(best >= res.utilities[0] - LOOSE)
+        assert np.all(best >= reservation - LOOSE)

@@ -89,6 +89,7 @@ class Agenda(Block):
     delegation_margin: np.ndarray  # (R,)
     walkout_threshold: np.ndarray  # (R,)
     walkout_hazard: np.ndarray  # (R,)
+    walkout_softness: np.ndarray  # (R,)
     protocol_options: dict = field(default_factory=dict)
 
 
@@ -298,6 +299,7 @@ def compile_agenda(scenario: Any, value: Value) -> Agenda:
         delegation_margin=value("negotiation.delegation_margin", neg.delegation_margin),
         walkout_threshold=value("negotiation.walkout.threshold", neg.walkout.threshold),
         walkout_hazard=value("negotiation.walkout.hazard", neg.walkout.hazard),
+        walkout_softness=value("negotiation.walkout.softness", neg.walkout.softness),
         protocol_options=dict(neg.expected_utility.model_dump()) if neg.expected_utility else {},
     )
 

@@ -20,6 +20,7 @@ BEFORE_TEXT = (
     Phase("start_pull", rounds.start_pull),
     Phase("pull", rounds.pull_by, actors="others"),
     Phase("publish", rounds.publish),
+    Phase("expectations", rounds.expectations),
 )
 
 #: The round of talks after the text: answers, settlement, concessions, walkouts.

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.batch.batch import Batch
-from sim.rules import acceptance, battlefield, concession, mediator, third_parties
+from sim.rules import acceptance, battlefield, concession, frontier, mediator, third_parties
+from sim.rules import walkout as walkouts
 from sim.rules.outcome import ceasefire_agreed, is_ceasefire
 from sim.rules.utility import issue_loss, utility
 from sim.strategies import ConcessionContext
@@ -108,6 +109,25 @@ def publish(b: Batch) -> None:
     st.public = np.where(st.active[:, None, None], public, st.public)
 
 
+# --- what the talks can offer ---------------------------------------------------------------
+def expectations(b: Batch) -> None:
+    """The Nash text of the main track over the parties' current reservations (a note).
+
+    It is the best the talks can offer: the mediator's ``nash`` text, what a party weighs
+    against walking out (:func:`consider_walkout`), and whether a bargaining range exists at
+    all (``has_range``: some text gives every party more than fighting on). Main-track issues
+    that are open are free; settled ones hold their terms, the rest (separate tracks, issues not
+    yet on the table) the parties' mean stated terms. Stored as ``b.notes["nash"]``.
+    """
+    p, st = b.params, b.state
+    parties = p.actors.party_idx
+    _, fixed = _stated_and_fixed(b)
+    free = st.free(p) & ~p.agenda.separate
+    b.notes["nash"] = frontier.frontier_nash(
+        p.actors.ideal[:, parties, :], st.weights(p)[:, parties, :],
+        st.reservation[:, parties], free=free, fixed=fixed, rho=p.actors.risk[:, parties])
+
+
 # --- the text ------------------------------------------------------------------------------
 def _table(b: Batch, text: np.ndarray, fixed: np.ndarray, by: int) -> None:
     st = b.state
@@ -155,20 +175,19 @@ def _nash_by_track(b: Batch, stated: np.ndarray, fixed: np.ndarray,
                    free: np.ndarray) -> np.ndarray:
     """Nash texts: one for the main-track issues together, one per separate-track issue.
 
-    Main-track issues are bargained as a whole over the parties' reservations, so the text can
-    trade one issue against another. A separate-track issue is negotiated on its own (that is
+    Main-track issues are bargained as a whole over the parties' reservations, over the whole
+    issue space (the box of the parties' ideals, :func:`expectations`), so the text can trade
+    one issue against another. A separate-track issue is negotiated on its own (that is
     what the track means): its text is the Nash point of the parties' utilities on that issue
     alone, over the utility of its status quo (0 when it has none), so it is not traded against
     the main track.
     """
-    p, st = b.params, b.state
+    p = b.params
     ag = p.agenda
     parties = p.actors.party_idx
     ideal = p.actors.ideal[:, parties, :]
     rho = p.actors.risk[:, parties]
-    main = free & ~ag.separate
-    text = mediator.nash_text(stated, ideal, st.weights(p)[:, parties, :], rho,
-                              st.reservation[:, parties], fixed, main)
+    text = b.notes["nash"].text.copy()
     for i in np.flatnonzero(ag.separate):
         if not free[:, i].any():
             continue
@@ -205,6 +224,12 @@ def answer(b: Batch, a: int) -> None:
     for the party (or, without a status quo, its own stated position), plus the delegation margin.
     The side that momentum favours subtracts its fear of a rearming pause from any text that
     contains a general ceasefire.
+
+    Two limits hold whatever the noise: a party never accepts a main-track text worth less to it
+    than fighting on (its reservation), and no main-track text is accepted while no bargaining
+    range exists (``has_range`` of :func:`expectations`: no text gives every party more than its
+    reservation). Noise decides only among texts inside the range (Fearon 1995: agreement needs
+    a range; nothing else creates one).
     """
     p, st, t, dr = b.params, b.state, b.round, b.draws
     ag, act = p.agenda, p.actors
@@ -222,17 +247,21 @@ def answer(b: Batch, a: int) -> None:
     penalty = np.where(ceasefire_in(b, text), penalty, 0.0)
     noise = dr.z_issue[:, t - 1, a, :]
     main = free & ~ag.separate
+    in_range = b.notes["nash"].has_range
+    floor = st.reservation[:, a]
     if ag.mode == "package":
         package = np.where(main, text, own_terms)
         u = utility(package, ideal, w, rho) - penalty
-        ok = acceptance.accepts(u, level, dr.z_package[:, t - 1, a], ag.noise_sd)
-        accept_main = main & ok[:, None]
+        ok = (acceptance.accepts(u, level, dr.z_package[:, t - 1, a], ag.noise_sd)
+              & (u >= floor - acceptance.TIE))
+        accept_main = main & (ok & in_range)[:, None]
     else:
         gain = w * (issue_loss(own_terms, ideal, rho) - issue_loss(text, ideal, rho))
         cf_pen = np.zeros_like(gain)
         cf_pen[:, ag.ceasefire_issue] = penalty
         u = own[:, None] + gain - cf_pen
-        accept_main = main & acceptance.accepts(u, level[:, None], noise, ag.noise_sd[:, None])
+        ok = acceptance.accepts(u, level[:, None], noise, ag.noise_sd[:, None])
+        accept_main = main & ok & (u >= floor[:, None] - acceptance.TIE) & in_range[:, None]
     # separate tracks
     single = 1.0 - issue_loss(text, ideal, rho)
     ref = np.where(np.isnan(ag.status_quo), own_terms, ag.status_quo)
@@ -276,7 +305,7 @@ def concession_contexts(b: Batch) -> None:
     """Snapshot, before anyone moves, of what each party decides its concession from.
 
     Stores each party's :class:`ConcessionContext` in ``b.notes["contexts"]`` and the
-    concession targets in ``b.notes["targets"]``.
+    other side's capability-weighted ideals and weights in ``b.notes["other_side"]``.
     """
     p, st, t = b.params, b.state, b.round
     act, deadline = p.actors, p.agenda.deadline
@@ -286,6 +315,7 @@ def concession_contexts(b: Batch) -> None:
     # utilities of each party for every other party's terms: u[b, a] = u_b(terms of a)
     terms = st.agreed_or(st.public)
     weights = st.weights(p)
+    text_offer = utility(st.agreed_or(st.text)[:, None, :], act.ideal, weights, act.risk)
     contexts = {}
     for a in act.party_idx:
         others = [q for q in act.party_idx if q != a]
@@ -303,14 +333,23 @@ def concession_contexts(b: Batch) -> None:
             other_of_mine=(wo * u_of_mine).sum(axis=1) / wsum,
             other_reservation=(wo * st.reservation[:, others]).sum(axis=1) / wsum,
             cost=st.war_cost[:, a],
+            text_offer=text_offer[:, a],
         )
     st.other_offer_prev = np.where(st.active[:, None], other, st.other_offer_prev)
     b.notes["contexts"] = contexts
-    b.notes["targets"] = st.targets(p)
+    b.notes["other_side"] = (
+        concession.concession_target(act.ideal, st.capability, act.is_party),
+        concession.concession_target(weights, st.capability, act.is_party),
+    )
 
 
 def concede(b: Batch, a: int) -> None:
-    """Party ``a`` sets its new aspiration by its strategy and restates its terms."""
+    """Party ``a`` sets its new aspiration by its strategy and restates its terms.
+
+    The restated terms are the package worth exactly the new aspiration to the party that gives
+    the other side (the capability-weighted other parties) the most: it concedes first where the
+    other side cares most relative to itself (logrolling, :func:`sim.rules.frontier.logroll`).
+    """
     p, st = b.params, b.state
     strategy = p.actors.strategies[a]
     assert strategy is not None, "only parties concede"
@@ -318,34 +357,35 @@ def concede(b: Batch, a: int) -> None:
     act = st.active & st.free(p).any(axis=1)
     st.aspiration[:, a] = np.where(act, new, st.aspiration[:, a])
     movable = st.free(p) & act[:, None]
-    restated = concession.restate_position(
-        st.stated[:, a, :], b.notes["targets"][:, a, :], movable, p.actors.ideal[:, a, :],
-        st.weights(p)[:, a, :], p.actors.risk[:, a], st.aspiration[:, a],
+    other_ideal, other_weights = b.notes["other_side"]
+    restated = frontier.logroll(
+        p.actors.ideal[:, a, :], other_ideal[:, a, :], st.weights(p)[:, a, :],
+        other_weights[:, a, :], st.aspiration[:, a], movable, st.stated[:, a, :],
+        p.actors.risk[:, a],
     )
     st.stated[:, a, :] = np.where(movable, restated, st.stated[:, a, :])
 
 
 # --- walkouts ------------------------------------------------------------------------------
 def consider_walkout(b: Batch, a: int) -> None:
-    """Whether party ``a`` leaves (``b.walked[a]``): its reservation exceeds what it can expect.
+    """Whether party ``a`` leaves (``b.walked[a]``), by a hazard smooth in its frustration.
 
-    The best it can still expect is what the other side actually offers: the utility of the other
-    parties' capability-weighted public terms (settled issues as settled). The mediator's text is
-    not a commitment of the other side, so it does not count. Beyond ``walkout.threshold`` the
-    party leaves with probability ``walkout.hazard`` per round (Zartman's "ripeness" read the
-    other way: a side that expects more from fighting than from talking stops talking;
+    The best it can expect from the talks is its utility of this round's Nash text
+    (:func:`expectations`); its frustration is g = reservation - that utility, and it leaves
+    with probability hazard x logistic((g - threshold) / softness) (Zartman's "ripeness" read
+    the other way: a side that expects more from fighting than from talking stops talking;
     Zartman 2000, in Stern & Druckman (eds.), *International Conflict Resolution after the Cold
-    War*).
+    War*, 225-250; :func:`sim.rules.walkout.walkout_hazard`). No cliffs: the collapse share
+    moves smoothly with every input.
     """
     p, st, t = b.params, b.state, b.round
     ag = p.agenda
-    w = st.weights(p)[:, a, :]
     main_open = (st.free(p) & ~ag.separate).any(axis=1)
-    best = utility(st.agreed_or(st.targets(p)[:, a, :]), p.actors.ideal[:, a, :], w,
-                   p.actors.risk[:, a])
-    frustrated = st.reservation[:, a] - best > ag.walkout_threshold
-    b.walked[a] = (st.active & main_open & frustrated
-                   & (b.draws.u_walkout[:, t - 1, a] < ag.walkout_hazard))
+    k = int(np.flatnonzero(p.actors.party_idx == a)[0])
+    gap = walkouts.frustration(st.reservation[:, a], b.notes["nash"].utilities[:, k])
+    hazard = walkouts.walkout_hazard(gap, ag.walkout_hazard, ag.walkout_threshold,
+                                    ag.walkout_softness)
+    b.walked[a] = st.active & main_open & walkouts.leaves(b.draws.u_walkout[:, t - 1, a], hazard)
 
 
 # --- end of round --------------------------------------------------------------------------

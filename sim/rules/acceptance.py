@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Utilities within this of the level count as meeting it: a text worth exactly a party's
+#: aspiration, computed along another path of floating-point operations, is accepted.
+TIE = 1e-9
+
 
 def delegation_margin(authority: np.ndarray, margin: np.ndarray) -> np.ndarray:
     """Extra utility a delegation needs before it may accept: margin x (1 - authority)."""
@@ -45,4 +49,4 @@ def accepts(
         noise: standard-normal draws of matching shape.
         noise_sd: standard deviation of the acceptance noise.
     """
-    return text_utility + np.asarray(noise_sd) * noise >= level
+    return text_utility + np.asarray(noise_sd) * noise >= np.asarray(level) - TIE

@@ -214,8 +214,12 @@ class Walkout(_Model):
     """When a party leaves the table."""
 
     threshold: Share = Field(
-        default=0.15, description="Reservation minus best expectation that triggers walkout risk.")
-    hazard: Share = Field(default=0.2, description="Walkout probability per round.")
+        default=0.15, description="Gap between the reservation and the utility of the best "
+        "text the talks can offer at which the walkout hazard is half its maximum.")
+    hazard: Share = Field(default=0.2, description="Largest walkout probability per round.")
+    softness: Share = Field(
+        default=0.05, description="Width of the smooth rise of the hazard around the threshold "
+        "(0 = a step).")
 
 
 class ExpectedUtility(_Model):

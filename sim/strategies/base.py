@@ -42,6 +42,8 @@ class ConcessionContext:
         other_reservation: the other side's current reservation.
         cost: the party's current per-round cost of fighting on (war cost plus pressure in
             force).
+        text_offer: own utility of the text on the table this round (the mediator's text, or
+            the proposer's terms under alternating offers), settled issues as settled.
     """
 
     round: int
@@ -58,6 +60,7 @@ class ConcessionContext:
     other_of_mine: np.ndarray
     other_reservation: np.ndarray
     cost: np.ndarray
+    text_offer: np.ndarray
 
 
 class Strategy:

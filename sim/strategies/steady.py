@@ -3,10 +3,12 @@
 Without a deadline the parties know, a side concedes because fighting on costs it and because
 what the other side offers is worth taking, not because a clock runs (the war-termination view:
 Fearon 1995, *International Organization* 49(3); Slantchev 2003, *American Political Science
-Review* 97(4), 621-632). Both strategies move the aspiration toward the better of the party's
-reservation and its utility of the other side's terms, a share ``rate`` of the way each round
-(a constant-rate concession, Cross 1969, *The Economics of Bargaining*, ch. 3, in utility
-space). ``hardliner`` holds until its per-round cost of fighting on reaches ``threshold`` (a
+Review* 97(4), 621-632). Both strategies move the aspiration toward the best of the party's
+reservation, its utility of the other side's terms and its utility of the text on the table (an
+offer it could take), a share ``rate`` of the way each round but at least ``min_step`` (a
+constant-rate concession, Cross 1969, *The Economics of Bargaining*, ch. 3, in utility space;
+the smallest step makes the approach finite, as Zeuthen's steps are). ``hardliner`` holds until
+its per-round cost of fighting on reaches ``threshold`` (a
 side that "is ready to fight for years" moves only once costs bite), then concedes like
 ``steady``. A delegation concedes the share ``authority`` of the step.
 """
@@ -19,11 +21,15 @@ from sim.strategies.base import ConcessionContext, Strategy
 from sim.strategies.registry import register
 
 
-def steady_step(ctx: ConcessionContext, rate: float) -> np.ndarray:
-    """Aspiration after a step of ``rate`` (times authority) toward max(reservation, offer)."""
-    goal = np.maximum(ctx.reservation, ctx.other_offer)
+def steady_step(ctx: ConcessionContext, rate: float, min_step: float) -> np.ndarray:
+    """Aspiration after a step toward max(reservation, other's offer, text on the table).
+
+    The step is ``rate`` of the gap, at least ``min_step`` and at most the gap, times authority.
+    """
+    goal = np.maximum(np.maximum(ctx.reservation, ctx.other_offer), ctx.text_offer)
     gap = np.maximum(ctx.previous - goal, 0.0)
-    return ctx.previous - ctx.authority * rate * gap
+    step = np.minimum(gap, np.maximum(rate * gap, min_step))
+    return ctx.previous - ctx.authority * step
 
 
 @register
@@ -32,12 +38,12 @@ class Steady(Strategy):
 
     name = "steady"
     traits = {"stochastic": False, "uses_history": True}
-    defaults = {"rate": 0.1}
-    bounds = {"rate": (0.0, 1.0)}
+    defaults = {"rate": 0.1, "min_step": 0.005}
+    bounds = {"rate": (0.0, 1.0), "min_step": (0.0, 1.0)}
 
     def target(self, ctx: ConcessionContext) -> np.ndarray:
-        """Previous aspiration less ``rate`` of its gap to max(reservation, other's offer)."""
-        return steady_step(ctx, self.params["rate"])
+        """Previous aspiration less ``rate`` of its gap to what it could otherwise have."""
+        return steady_step(ctx, self.params["rate"], self.params["min_step"])
 
 
 @register
@@ -49,10 +55,11 @@ class Hardliner(Strategy):
 
     name = "hardliner"
     traits = {"stochastic": False, "uses_history": True}
-    defaults = {"threshold": 1.0, "rate": 0.1}
-    bounds = {"threshold": (0.0, 1.0), "rate": (0.0, 1.0)}
+    defaults = {"threshold": 1.0, "rate": 0.1, "min_step": 0.005}
+    bounds = {"threshold": (0.0, 1.0), "rate": (0.0, 1.0), "min_step": (0.0, 1.0)}
 
     def target(self, ctx: ConcessionContext) -> np.ndarray:
         """The previous aspiration while costs are below ``threshold``; a steady step after."""
         moving = np.asarray(ctx.cost) >= self.params["threshold"]
-        return np.where(moving, steady_step(ctx, self.params["rate"]), ctx.previous)
+        step = steady_step(ctx, self.params["rate"], self.params["min_step"])
+        return np.where(moving, step, ctx.previous)

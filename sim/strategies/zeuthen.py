@@ -16,6 +16,9 @@ from numpy.typing import ArrayLike
 from sim.strategies.base import ConcessionContext, Strategy
 from sim.strategies.registry import register
 
+#: Risk limits within this of each other count as equal (Zeuthen: then both concede).
+TIE = 1e-9
+
 
 def risk_willingness(
     own_offer: ArrayLike, other_offer: ArrayLike, reservation: ArrayLike
@@ -45,5 +48,5 @@ class Zeuthen(Strategy):
         """Previous aspiration, less one step if this side's Z is the smaller (or equal)."""
         z_self = risk_willingness(ctx.own_offer, ctx.other_offer, ctx.reservation)
         z_other = risk_willingness(ctx.other_own_offer, ctx.other_of_mine, ctx.other_reservation)
-        concede = z_self <= z_other
+        concede = z_self <= z_other + TIE  # equal risk limits (to rounding): both concede
         return np.where(concede, ctx.previous - ctx.authority * self.params["step"], ctx.previous)

@@ -49,7 +49,8 @@ def test_resolved_yaml_keeps_key_order_and_writes_defaults(tiny_uncertain):
     assert list(data)[:2] == ["schema", "name"]
     assert list(data["issues"]) == ["ceasefire", "prisoners"]
     assert list(data["actors"]) == ["red", "blue", "grey", "gold"]
-    assert data["negotiation"]["walkout"] == {"threshold": 0.15, "hazard": 0.2}
+    assert data["negotiation"]["walkout"] == {"threshold": 0.15, "hazard": 0.2,
+                                                 "softness": 0.05}
     assert data["actors"]["grey"]["mediator"] == {"method": "nash"}
 
 

@@ -27,6 +27,7 @@ ARRAY_FIELDS = (
     "other_of_mine",
     "other_reservation",
     "cost",
+    "text_offer",
 )
 
 
@@ -59,6 +60,7 @@ def context(
         "other_of_mine": 0.0,
         "other_reservation": 0.2,
         "cost": 0.0,
+        "text_offer": 0.0,
     }
     unknown = set(values) - set(ARRAY_FIELDS)
     if unknown:
@@ -96,6 +98,7 @@ def random_contexts(seed: int, n: int = 12, size: int = 5) -> list[ConcessionCon
                 other_of_mine=1.0 - own,
                 other_reservation=rng.uniform(0.0, 0.5, size),
                 cost=rng.choice([0.0, 0.004, 0.02], size),
+                text_offer=rng.uniform(0.0, 0.8, size),
             )
         )
     return out

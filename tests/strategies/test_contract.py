@@ -253,19 +253,19 @@ class TestConceder(StrategyContract):
 
 class TestHardliner(StrategyContract):
     name = "hardliner"
-    expected_repr = "Hardliner(threshold=1, rate=0.1)"
+    expected_repr = "Hardliner(threshold=1, rate=0.1, min_step=0.005)"
     expected_traits = {"stochastic": False, "uses_history": True}
     valid_params = {"threshold": 0.01, "rate": 0.2}
-    valid_repr = "Hardliner(threshold=0.01, rate=0.2)"
+    valid_repr = "Hardliner(threshold=0.01, rate=0.2, min_step=0.005)"
     out_of_bounds = {"threshold": -0.1, "rate": 1.5}
 
 
 class TestSteady(StrategyContract):
     name = "steady"
-    expected_repr = "Steady(rate=0.1)"
+    expected_repr = "Steady(rate=0.1, min_step=0.005)"
     expected_traits = {"stochastic": False, "uses_history": True}
     valid_params = {"rate": 0.3}
-    valid_repr = "Steady(rate=0.3)"
+    valid_repr = "Steady(rate=0.3, min_step=0.005)"
     out_of_bounds = {"rate": 1.01}
 
 

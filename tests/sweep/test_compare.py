@@ -22,11 +22,12 @@ def test_difference_sign_and_interval(compared):
     assert table["label"].tolist()[:1] == ["sweep-tiny"]
     b = table[table["label"] == "sweep-tiny-b"].set_index("output")
     a = table[table["label"] == "sweep-tiny"].set_index("output")
-    # the leader present and no rearm fear: many more comprehensive agreements
-    assert b.loc["comprehensive", "diff"] > 0.1
-    assert np.isclose(b.loc["comprehensive", "diff"],
-                      b.loc["comprehensive", "share"] - a.loc["comprehensive", "share"])
-    assert b.loc["comprehensive", "diff_lo"] > 0  # clearly different
+    # the leader present and no rearm fear: both settle everything (at 300 runs), but on terms
+    # that favour one side by more than the margin clearly more often
+    assert b.loc["dictated_peace", "diff"] > 0.1
+    assert np.isclose(b.loc["dictated_peace", "diff"],
+                      b.loc["dictated_peace", "share"] - a.loc["dictated_peace", "share"])
+    assert b.loc["dictated_peace", "diff_lo"] > 0  # clearly different
     ok = b.dropna(subset=["diff"])
     assert ((ok["diff_lo"] <= ok["diff"]) & (ok["diff"] <= ok["diff_hi"])).all()
     assert a["diff"].isna().all()  # the reference has no difference

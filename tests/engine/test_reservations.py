@@ -98,7 +98,8 @@ def _scenario(issues, actors, protocol, max_rounds, agenda="issue_by_issue", med
                               "mediator": {"method": mediator}}}
     return {"schema": 1, "name": "minimal", "issues": issues, "actors": actors,
             "negotiation": {"protocol": protocol, "agenda": agenda, "max_rounds": max_rounds,
-                            "acceptance_noise": 0.0, "walkout": {"hazard": 0.0}}}
+                            "acceptance_noise": 0.0,
+                            "walkout": {"threshold": 1.0, "hazard": 0.0}}}
 
 
 def pressed(protocol: str) -> dict:

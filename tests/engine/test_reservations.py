@@ -17,7 +17,8 @@ against the status quo, not the reservation). It does not hold, and the tests sa
 strict xfail and a minimal example each, for
 
 * issue-by-issue acceptance: each issue is judged with the party's own terms on the others,
-  so issues accepted together can be worth less than the reservation (ODD §9 item 3);
+  so issues accepted together can be worth less than the reservation (docs/ODD.md, "Notes:
+  code and DESIGN differences", item 3);
 * the alternating protocol: the proposer accepts its own text without the acceptance rule, even
   when third-party pressure has made its public terms worth less than its reservation.
 """
@@ -154,7 +155,7 @@ def test_an_alternating_deal_leaves_every_party_its_reservation(tmp_path_factory
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "issue-by-issue acceptance judges each issue with the party's own terms on the others, so "
     "issues accepted in the same round can together be worth less than the reservation "
-    "(ODD §9 item 3; JOINT_ISSUES: utility 0.5 against reservation 0.55 for both parties)"))
+    "(ODD notes, item 3; JOINT_ISSUES: utility 0.5 against reservation 0.55 for both parties)"))
 @PROPERTY
 @given(scenarios().map(without_noise("mediated", "issue_by_issue")))
 @example(JOINT_ISSUES)

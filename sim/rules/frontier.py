@@ -124,7 +124,7 @@ def logroll(
     # utility lost by conceding each issue fully
     full = w_a * issue_loss(gap, np.zeros_like(gap), rho_r)
     costless = w_a <= 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(costless, np.inf, w_b / np.where(costless, 1.0, w_a))
     order = np.argsort(-ratio, axis=-1, kind="stable")
     cost = np.take_along_axis(full, order, axis=-1)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers.workers import chunks_run, recording_pool_class
 
 from sim.cli import main
+from sim.engine import runner
 
 TINY = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
 
@@ -49,12 +52,23 @@ def test_existing_output_is_refused_and_kept(tmp_path, capsys):
     assert len(pd.read_parquet(res / "runs.parquet")) == 6
 
 
-def test_same_seed_gives_byte_identical_runs_whatever_jobs(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert main(["run", str(TINY), "--runs", "60", "--out", str(a), "--no-plots"]) == 0
-    assert main(["run", str(TINY), "--runs", "60", "--out", str(b), "--no-plots",
-                 "--jobs", "2", "--quiet"]) == 0
-    assert (a / "runs.parquet").read_bytes() == (b / "runs.parquet").read_bytes()
+def test_same_seed_gives_byte_identical_runs_whatever_jobs(tmp_path, monkeypatch):
+    # more runs than one chunk, so that --jobs 2 has several chunks to hand out to workers
+    n = 2 * runner.DEFAULT_CHUNK + 1
+    args = ["--runs", str(n), "--trace-runs", str(n), "--no-plots", "--quiet"]
+    a, b, log = tmp_path / "a", tmp_path / "b", tmp_path / "chunks"
+    log.mkdir()
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", recording_pool_class(log))
+    assert main(["run", str(TINY), "--out", str(a), *args]) == 0
+    assert not any(log.iterdir()), "a serial run must not start worker processes"
+    assert main(["run", str(TINY), "--out", str(b), *args, "--jobs", "2"]) == 0
+    ran = chunks_run(log)
+    assert [(start, stop) for _, start, stop in ran] == runner.chunks(n, runner.DEFAULT_CHUNK)
+    assert len(ran) >= 2 and os.getpid() not in {pid for pid, _, _ in ran}
+    for name in ("runs.parquet", "rounds.parquet"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert len(pd.read_parquet(b / "runs.parquet")) == n
+    assert pd.read_parquet(b / "rounds.parquet")["run"].max() == n - 1  # every chunk traced
 
 
 @pytest.mark.parametrize("content, words", [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers.workers import chunks_run, recording_pool, recording_pool_class
 
+from sim.engine import runner
 from sim.engine.runner import simulate
 from sim.protocols import get as get_protocol
 from sim.scenario import load_scenario, shipped_scenarios
@@ -41,13 +45,27 @@ def test_same_seed_same_runs_and_different_seed_differs():
     assert not a["seed"].equals(c["seed"])
 
 
-def test_chunking_and_jobs_do_not_change_results():
+def test_chunking_and_jobs_do_not_change_results(tmp_path, monkeypatch):
     scn = load_scenario(TINY / "tiny_two_party.yaml")
-    one = simulate(scn, runs=90, seed=3, chunk_size=90).runs
-    small = simulate(scn, runs=90, seed=3, chunk_size=7).runs
-    two = simulate(scn, runs=90, seed=3, chunk_size=20, jobs=2).runs
-    pd.testing.assert_frame_equal(one, small)
-    pd.testing.assert_frame_equal(one, two)
+    one = simulate(scn, runs=90, seed=3, chunk_size=90)
+    small = simulate(scn, runs=90, seed=3, chunk_size=7)
+    # an executor passed in, and the pool simulate builds itself for jobs=2; the workers of
+    # both log each chunk they run, which proves the chunks left this process
+    given_log, own_log = tmp_path / "given", tmp_path / "own"
+    given_log.mkdir()
+    own_log.mkdir()
+    with recording_pool(given_log, max_workers=2,
+                        mp_context=multiprocessing.get_context("forkserver")) as pool:
+        given = simulate(scn, runs=90, seed=3, chunk_size=20, executor=pool)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", recording_pool_class(own_log))
+    two = simulate(scn, runs=90, seed=3, chunk_size=20, jobs=2)
+    for log in (given_log, own_log):
+        ran = chunks_run(log)
+        assert [(start, stop) for _, start, stop in ran] == runner.chunks(90, 20)
+        assert os.getpid() not in {pid for pid, _, _ in ran}
+    for res in (small, given, two):
+        pd.testing.assert_frame_equal(one.runs, res.runs)
+        pd.testing.assert_frame_equal(one.rounds, res.rounds)
 
 
 def test_replication_k_is_the_same_inside_a_larger_run():

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers.synthetic import synthetic_run
 
 from sim.results import write_run_dir
-from sim.results.synthetic import synthetic_run
 
 
 def write(folder, runs=None, rounds=None, meta=None, n=200):

@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.synthetic import META
 
 from sim.plots import terms
 from sim.plots.trajectories import carried_forward, fan
-from sim.results.synthetic import META
 
 
 def test_carried_forward_keeps_the_last_value_of_ended_runs():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.results.synthetic import SyntheticRun, synthetic_run
+from helpers.synthetic import SyntheticRun, synthetic_run
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import json
+import pkgutil
 import re
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -22,11 +29,20 @@ def scratch_registry(monkeypatch):
     return registry._REGISTRY
 
 
-def concrete_subclasses(cls):
-    for sub in cls.__subclasses__():
-        if sub.__module__.startswith("sim."):
-            yield sub
-            yield from concrete_subclasses(sub)
+def strategy_modules():
+    """Every module of the sim.strategies package, found on disk and imported."""
+    for info in pkgutil.walk_packages(strategies.__path__, prefix=f"{strategies.__name__}."):
+        yield importlib.import_module(info.name)
+
+
+def named_strategy_classes() -> dict[str, type[Strategy]]:
+    """Every Strategy subclass with a name defined in a sim.strategies module, by dotted path."""
+    found = {}
+    for module in strategy_modules():
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Strategy) and cls.__module__ == module.__name__ and cls.name:
+                found[f"{module.__name__}.{cls.__qualname__}"] = cls
+    return found
 
 
 def test_design_names_are_registered():
@@ -40,14 +56,41 @@ def test_names_are_unique_and_sorted():
 
 
 def test_every_named_class_is_registered_under_its_name():
-    classes = [c for c in concrete_subclasses(Strategy) if c.name]
-    assert classes, "no strategy classes found"
-    for cls in classes:
-        assert strategies.get(cls.name) is cls
+    classes = named_strategy_classes()
+    assert DESIGN_NAMES <= {cls.name for cls in classes.values()}, "the walk missed built-ins"
+    for path, cls in classes.items():
+        assert cls.name in strategies.names(), f"{path} ({cls.name!r}) is not registered"
+        assert strategies.get(cls.name) is cls, f"{cls.name!r} is registered to another class"
     for name in strategies.names():
         assert strategies.get(name).name == name
     # each registered class has its own name, not an inherited one
     assert len({strategies.get(n) for n in strategies.names()}) == len(strategies.names())
+
+
+def test_the_registry_loads_every_strategy_module_by_itself():
+    """In a fresh interpreter, names() alone must know every named class a walk finds.
+
+    Importing the modules registers their classes, so in this process the check above cannot
+    tell a module the registry loads from one only the walk imported.
+    """
+    code = textwrap.dedent("""
+        import importlib, inspect, json, pkgutil
+        import sim.strategies as s
+        known = s.names()
+        walked = set()
+        for info in pkgutil.walk_packages(s.__path__, prefix="sim.strategies."):
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if (issubclass(cls, s.Strategy) and cls.__module__ == module.__name__
+                        and cls.name):
+                    walked.add(cls.name)
+        print(json.dumps({"known": known, "walked": sorted(walked)}))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    seen = json.loads(done.stdout)
+    assert set(seen["walked"]) <= set(seen["known"]), "strategies the registry does not load"
+    assert DESIGN_NAMES <= set(seen["walked"])
 
 
 def test_abstract_family_has_no_name():

@@ -1,4 +1,4 @@
-"""Synthetic run tables that follow the run-table contract, for tests and figure previews.
+"""Synthetic run tables that follow the run-table contract, for the results and plots tests.
 
 The numbers are made up (no model runs): they only have the shapes, dtypes and regularities of
 real output (terms settled only where the outcome says so, NA ``ceasefire_holds`` without a

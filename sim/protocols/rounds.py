@@ -123,9 +123,16 @@ def expectations(b: Batch) -> None:
     parties = p.actors.party_idx
     _, fixed = _stated_and_fixed(b)
     free = st.free(p) & ~p.agenda.separate
-    b.notes["nash"] = frontier.frontier_nash(
-        p.actors.ideal[:, parties, :], st.weights(p)[:, parties, :],
-        st.reservation[:, parties], free=free, fixed=fixed, rho=p.actors.risk[:, parties])
+    live = st.active  # finished replications need no text (the many-party solver is costly)
+    text, has_range = fixed.copy(), np.zeros(p.runs, bool)
+    utilities = np.full((p.runs, len(parties)), np.nan)
+    if live.any():
+        got = frontier.frontier_nash(
+            p.actors.ideal[live][:, parties, :], st.weights(p)[live][:, parties, :],
+            st.reservation[live][:, parties], free=free[live], fixed=fixed[live],
+            rho=p.actors.risk[live][:, parties])
+        text[live], has_range[live], utilities[live] = got.text, got.has_range, got.utilities
+    b.notes["nash"] = frontier.NashText(text=text, utilities=utilities, has_range=has_range)
 
 
 # --- the text ------------------------------------------------------------------------------

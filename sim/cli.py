@@ -97,9 +97,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
             f"engine {args.engine}, {rep.elapsed:.1f} s"
         )
+        width = max(len(name) for name in s["outcomes"])
         for name, o in s["outcomes"].items():
             lo, hi = o["ci95"]
-            print(f"  {name:<14} {100 * o['share']:5.1f}%   (95% CI {100 * lo:.1f}–{100 * hi:.1f})")
+            print(f"  {name:<{width}} {100 * o['share']:5.1f}%   "
+                  f"(95% CI {100 * lo:.1f}–{100 * hi:.1f})")
         dp = s["flags"]["dictated_peace"]
         print(f"  dictated peace {100 * dp['share']:5.1f}% of runs")
         holds = s["flags"]["ceasefire_holds"]

@@ -12,7 +12,7 @@ from sim.batch.finish import finish
 from sim.engine.mesa import NegotiationModel
 from sim.engine.runner import replication_inputs
 from sim.protocols import get as get_protocol
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -88,11 +88,12 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     outcome = OUTCOMES[int(fin.outcome[0])]
     lines.append("")
     why = {
-        "comprehensive": "every issue was settled",
-        "ceasefire": "a general ceasefire was agreed; other issues stayed open",
-        "partial": "some issues were settled, but no general ceasefire",
-        "stalemate": f"the deadline of {p.agenda.max_rounds} rounds passed with nothing agreed",
-        "collapse": "a party walked out",
+        "comprehensive": "every main-track issue was settled",
+        "ceasefire": "a general ceasefire was agreed; other main-track issues stayed open",
+        "partial": "some main-track issues were settled, but no general ceasefire",
+        "humanitarian_only": "only the humanitarian track moved; nothing on the main track",
+        "stalemate": f"the window of {p.agenda.max_rounds} rounds passed with nothing agreed",
+        "collapse": "a party walked out before a ceasefire",
     }[outcome]
     lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")
     settled = model.state.settled[0]

@@ -9,7 +9,7 @@ import numpy as np
 from sim.batch.draws import Draws
 from sim.batch.params import Params
 from sim.batch.state import State
-from sim.rules import durability, outcome
+from sim.rules import durability, outcome, taxonomy
 from sim.rules.utility import normalised_salience, utility
 
 
@@ -17,7 +17,7 @@ from sim.rules.utility import normalised_salience, utility
 class Finish:
     """Per-replication results of a batch (leading axis R)."""
 
-    outcome: np.ndarray  # int codes into sim.rules.outcome.OUTCOMES
+    outcome: np.ndarray  # int codes into sim.rules.taxonomy.OUTCOMES_V2
     rounds: np.ndarray
     dictated_peace: np.ndarray
     ceasefire_holds: np.ndarray  # float: 1, 0, or NaN when no ceasefire
@@ -37,11 +37,11 @@ def settled_utility(p: Params, settled: np.ndarray, terms: np.ndarray) -> np.nda
 def finish(p: Params, st: State, dr: Draws) -> Finish:
     """Classify outcomes, compute flags (dictated peace, durability) and utilities."""
     ag, out = p.agenda, p.outcomes
-    code = outcome.classify(
-        st.settled, st.terms, np.ones(p.n_issues, bool), ag.separate, ag.ceasefire_issue,
-        ag.ceasefire_threshold, st.walkout_by >= 0, ag.ceasefire_side,
+    code = taxonomy.classify(
+        st.settled, st.terms, ag.separate, ag.ceasefire_issue, ag.ceasefire_threshold,
+        st.walkout_by >= 0, np.zeros(p.runs, int), ag.ceasefire_side,
     )
-    peace = (code == outcome.COMPREHENSIVE) | (code == outcome.CEASEFIRE)
+    peace = np.isin(code, taxonomy.PEACE)
     main_settled = st.settled & ~ag.separate
     u_main = settled_utility(p, main_settled, st.terms)
     sides = p.battlefield.sides

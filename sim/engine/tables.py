@@ -9,7 +9,7 @@ from sim.batch.draws import Draws
 from sim.batch.finish import Finish
 from sim.batch.params import Params
 from sim.batch.trace import Trace
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 
 
 def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,

@@ -4,7 +4,7 @@ The summary is a plain, JSON-safe dict (no NaN: missing numbers are ``None``/``n
 exactly the keys of the public contract::
 
     {"scenario", "runs", "seed",
-     "outcomes": {name: {"share", "ci95": [lo, hi], "count"}},      # five outcomes, fixed order
+     "outcomes": {name: {"share", "ci95": [lo, hi], "count"}},      # six outcomes, fixed order
      "flags": {"dictated_peace": {"share", "ci95", "count"},          # over all runs
                "ceasefire_holds": {"share", "ci95", "count", "of"}},  # over runs with a ceasefire
      "rounds": {"mean", "p10", "p50", "p90", "by_outcome": {name: mean}},
@@ -138,7 +138,7 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
         was never settled, or a flag share with no eligible runs).
 
     Raises:
-        ResultsError: If a needed column is missing or an outcome is not one of the five.
+        ResultsError: If a needed column is missing or an outcome is not one of :data:`OUTCOMES`.
     """
     order = outcome_order(meta)
     issues = issue_ids(meta)

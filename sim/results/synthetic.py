@@ -74,7 +74,7 @@ _OPENING = {  # actor -> issue -> opening position; where each party drifts to
     "usa": {"ceasefire": 30.0, "territory": 60.0, "humanitarian": 15.0},
 }
 _TARGET = {"ceasefire": 30.0, "territory": 62.0, "humanitarian": 18.0}
-_OUTCOME_P = (0.10, 0.25, 0.20, 0.30, 0.15)
+_OUTCOME_P = (0.10, 0.25, 0.10, 0.20, 0.20, 0.15)  # in the order of OUTCOMES
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +95,8 @@ def _settled_issues(outcome: str, rng: np.random.Generator) -> set[str]:
         extra = {"humanitarian"} if rng.random() < 0.6 else set()
         return {"ceasefire"} | extra
     if outcome == "partial":
+        return {"territory"} | ({"humanitarian"} if rng.random() < 0.5 else set())
+    if outcome == "humanitarian_only":
         return {"humanitarian"}
     return set()
 

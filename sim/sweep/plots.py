@@ -33,8 +33,8 @@ FLAG_COLOURS = {"dictated_peace": "#762a83", "ceasefire_holds": "#2166ac"}
 LABELS = {"dictated_peace": "dictated peace",
           "ceasefire_holds": "ceasefire holds\n(share of ceasefires)"}
 CMAPS = {"comprehensive": "Greens", "ceasefire": "Greens", "partial": "YlOrBr",
-         "stalemate": "Greys", "collapse": "Reds", "dictated_peace": "Purples",
-         "ceasefire_holds": "Blues"}
+         "humanitarian_only": "PuBu", "stalemate": "Greys", "collapse": "Reds",
+         "dictated_peace": "Purples", "ceasefire_holds": "Blues"}
 
 
 def plot_sweep(folder: Path | str, out: Path | str | None = None,

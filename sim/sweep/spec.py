@@ -49,7 +49,7 @@ from sim.sweep.errors import SweepError
 SWEEP_VERSION = 1
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
 FLAGS: tuple[str, ...] = ("dictated_peace", "ceasefire_holds")
-#: Every name allowed in ``outputs``: the five outcomes, then the two flags.
+#: Every name allowed in ``outputs``: the outcomes, then the two flags.
 OUTPUTS: tuple[str, ...] = (*OUTCOMES, *FLAGS)
 #: Outputs used when a sweep file lists none.
 DEFAULT_OUTPUTS: tuple[str, ...] = OUTCOMES

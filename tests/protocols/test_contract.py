@@ -15,7 +15,7 @@ import pytest
 
 from sim.engine.runner import simulate
 from sim.protocols import ACTOR_SELECTIONS, get, names
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import load_scenario
 
 TINY = Path(__file__).resolve().parents[1] / "scenarios"

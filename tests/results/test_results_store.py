@@ -58,6 +58,7 @@ def test_meta_anchors_survive_json(write_kwargs, tmp_path):
         "comprehensive",
         "ceasefire",
         "partial",
+        "humanitarian_only",
         "stalemate",
         "collapse",
     ]

@@ -33,7 +33,8 @@ def test_valid_grid_loads_with_defaults(write_sweep):
     assert sw.runs_per_point == 40 and sw.seed == 1  # the scenario's runs and seed
     assert sw.parameters["battlefield.momentum.mean"].levels() == [-0.5, -0.25, 0.0, 0.25, 0.5]
     assert sw.parameters["negotiation.max_rounds"].levels() == [6, 8, 10]  # stays integer
-    assert sw.outputs == ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
+    assert sw.outputs == ("comprehensive", "ceasefire", "partial", "humanitarian_only",
+                          "stalemate", "collapse")
     assert validate_sweep(path) == []
     assert is_sweep_file(path) and not is_sweep_file(TINY)
 

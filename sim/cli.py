@@ -103,10 +103,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {name:<{width}} {100 * o['share']:5.1f}%   "
                   f"(95% CI {100 * lo:.1f}–{100 * hi:.1f})")
         dp = s["flags"]["dictated_peace"]
-        print(f"  dictated peace {100 * dp['share']:5.1f}% of runs")
-        holds = s["flags"]["ceasefire_holds"]
+        on = ", ".join(f"{side} {e['count']}" for side, e in s["imposed_on"].items()
+                       if e["count"])
+        print(f"  dictated peace {100 * dp['share']:5.1f}% of runs"
+              + (f" (imposed on {on})" if on else ""))
+        holds = s["flags"]["agreement_holds"]
         if holds.get("of"):
-            print(f"  ceasefire holds {100 * holds['share']:.1f}% of {holds['of']} ceasefires")
+            print(f"  agreement holds {100 * holds['share']:.1f}% of {holds['of']} agreements "
+                  "(ceasefires and settlements)")
         print(f"results: {rep.path}")
         if rep.plots:
             print(f"plots:   {rep.plots[0].parent}")

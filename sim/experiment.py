@@ -44,6 +44,7 @@ def scenario_meta(scn: Scenario, result: RunResult) -> dict[str, Any]:
         "trace_runs": min(result.trace_runs, result.n_runs),
         "max_rounds": scn.negotiation.max_rounds,
         "battlefield_sides": list(scn.battlefield.sides) if scn.battlefield else [],
+        "durability_days": scn.outcomes.durability.days,
         "issues": {
             iid: {"label": iss.label, "anchors": {f"{k:g}": v for k, v in iss.anchors.items()},
                   "track": iss.track, "decides_ceasefire": iss.decides_ceasefire,

@@ -100,7 +100,10 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     if settled.any():
         lines.append(f"Settled terms: {_terms(model.state.terms[0], issues, settled)}")
     if outcome in ("comprehensive", "ceasefire"):
-        lines.append(f"Dictated peace: {'yes' if fin.dictated_peace[0] else 'no'}; ceasefire "
-                     f"holds {scn.outcomes.durability.days} days: "
-                     f"{'yes' if fin.ceasefire_holds[0] == 1 else 'no'}")
+        kind = "settlement" if outcome == "comprehensive" else "ceasefire"
+        on = int(fin.imposed_on[0])
+        dictated = f"yes, imposed on {name[p.actors.ids[on]]}" if on >= 0 else "no"
+        lines.append(f"Dictated peace: {dictated}; the {kind} holds "
+                     f"{scn.outcomes.durability.days} days: "
+                     f"{'yes' if fin.agreement_holds[0] == 1 else 'no'}")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.batch import settable
+from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
 from sim.strategies import Strategy, build
 
 Value = Callable[[str, Any], np.ndarray]
@@ -159,7 +160,7 @@ class Outcomes(Block):
 
     dictated_margin: np.ndarray  # (R,)
     durability_days: float
-    monthly_hazard: np.ndarray  # (R,)
+    hazards: np.ndarray  # (R, 4) monthly hazard of each agreement kind, in KINDS order
     monitors: np.ndarray  # (R,)
     guarantees: np.ndarray  # (R,)
     imposed: np.ndarray  # (R,)
@@ -355,7 +356,9 @@ def compile_outcomes(scenario: Any, value: Value) -> Outcomes:
     return Outcomes(
         dictated_margin=value("outcomes.dictated_peace_margin", out.dictated_peace_margin),
         durability_days=float(dur.days),
-        monthly_hazard=value("outcomes.durability.monthly_hazard", dur.monthly_hazard),
+        hazards=np.stack([value(f"outcomes.durability.hazards.{kind}", default if h is None else h)
+                          for kind, default in zip(KINDS, MONTHLY_HAZARD, strict=True)
+                          for h in [getattr(dur.hazards, kind)]], axis=1),
         monitors=value("outcomes.durability.monitors", dur.monitors),
         guarantees=value("outcomes.durability.guarantees", dur.guarantees),
         imposed=value("outcomes.durability.imposed", dur.imposed),

@@ -12,6 +12,11 @@ from sim.batch.trace import Trace
 from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 
 
+def _actor_ids(p: Params, index: np.ndarray) -> np.ndarray:
+    """Actor ids for actor indices, "" where the index is -1 (nobody)."""
+    return np.array(["" if k < 0 else p.actors.ids[k] for k in index], dtype=object)
+
+
 def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
                seeds: np.ndarray) -> pd.DataFrame:
     """One row per replication, the columns of ``runs.parquet`` (README, "Outputs")."""
@@ -22,12 +27,11 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
         "outcome": np.array(OUTCOMES, dtype=object)[fin.outcome],
         "rounds": fin.rounds.astype(np.int64),
         "dictated_peace": fin.dictated_peace.astype(bool),
-        "ceasefire_holds": pd.array(
-            [pd.NA if np.isnan(h) else bool(h) for h in fin.ceasefire_holds], dtype="boolean"
+        "imposed_on": _actor_ids(p, fin.imposed_on),
+        "agreement_holds": pd.array(
+            [pd.NA if np.isnan(h) else bool(h) for h in fin.agreement_holds], dtype="boolean"
         ),
-        "walkout_by": np.array(
-            ["" if w < 0 else p.actors.ids[w] for w in fin.walkout_by], dtype=object
-        ),
+        "walkout_by": _actor_ids(p, fin.walkout_by),
     }
     for i, iid in enumerate(p.agenda.issue_ids):
         cols[f"terms.{iid}"] = fin.terms[:, i]

@@ -10,6 +10,8 @@ The engine hands the results layer a meta dict alongside the run tables; it is w
     protocol        "mediated" | "alternating" | "expected_utility"
     trace_runs      number of replications traced in rounds.parquet
     max_rounds      the negotiation's round limit (optional; used for plot axes)
+    battlefield_sides  the two fighting parties' ids ([] without a battlefield; optional)
+    durability_days the horizon an agreement must survive (optional; a plot label)
     outcome_order   ["comprehensive", "ceasefire", "partial", "humanitarian_only", "stalemate",
                     "collapse"] (:data:`OUTCOMES`; added when missing)
     issues          {issue_id: {"label", "anchors": {"<value>": text}, "track",

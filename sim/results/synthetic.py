@@ -1,8 +1,8 @@
 """Synthetic run tables that follow the run-table contract, for tests and figure previews.
 
 The numbers are made up (no model runs): they only have the shapes, dtypes and regularities of
-real output (terms settled only where the outcome says so, NA ``ceasefire_holds`` without a
-ceasefire, trajectories that stop at the replication's last round), so the results and plotting
+real output (terms settled only where the outcome says so, NA ``agreement_holds`` without a
+ceasefire or settlement, trajectories that stop at the replication's last round), so the results and plotting
 layers can be exercised without the engine.
 """
 
@@ -196,13 +196,15 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
                 terms[issue] = np.nan
         _trajectory(round_rows, k, last, speed, momentum, terms, settle_round, rng)
         has_ceasefire = outcome in ("comprehensive", "ceasefire")
+        dictated = has_ceasefire and bool(rng.random() < 0.3)
         row: dict[str, Any] = {
             "run": k,
             "seed": child_seeds[k],
             "outcome": outcome,
             "rounds": last,
-            "dictated_peace": bool(settled) and bool(rng.random() < 0.3),
-            "ceasefire_holds": bool(rng.random() < 0.55) if has_ceasefire else None,
+            "dictated_peace": dictated,
+            "imposed_on": str(rng.choice(["russia", "ukraine"])) if dictated else "",
+            "agreement_holds": bool(rng.random() < 0.55) if has_ceasefire else None,
             "walkout_by": str(rng.choice(["russia", "ukraine"])) if outcome == "collapse" else "",
         }
         row.update({f"terms.{i}": terms[i] for i in issues})
@@ -214,9 +216,10 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
         run_rows.append(row)
 
     runs_df = pd.DataFrame(run_rows)
-    runs_df["ceasefire_holds"] = runs_df["ceasefire_holds"].astype("boolean")
+    runs_df["agreement_holds"] = runs_df["agreement_holds"].astype("boolean")
     rounds_df = pd.concat(round_rows, ignore_index=True)
-    meta = {**META, "runs": runs, "seed": seed, "trace_runs": runs, "max_rounds": max_rounds}
+    meta = {**META, "runs": runs, "seed": seed, "trace_runs": runs, "max_rounds": max_rounds,
+            "battlefield_sides": ["russia", "ukraine"], "durability_days": 90}
     manifest = {
         "package": "ceasefire-sim",
         "seed": seed,

@@ -164,3 +164,7 @@ def _reference_problems(scn: Scenario) -> Iterator[Problem]:
         issue = getattr(durability, field)
         if issue is not None and issue not in scn.issues:
             yield ("outcomes", "durability", field), _unknown("issue", issue, issues)
+    if durability.monthly_hazard is not None and durability.hazards.bare_ceasefire is not None:
+        yield (("outcomes", "durability", "monthly_hazard"),
+               "monthly_hazard is the hazard of a bare ceasefire, which hazards.bare_ceasefire "
+               "also sets: give one of the two (hazards.<kind> sets each kind of agreement)")

@@ -11,7 +11,7 @@ from sim.plots._common import new_figure, wrap
 from sim.sweep.spec import OUTPUTS
 
 ITEM_COLOURS = ("#4d4d4d", "#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#35978f")
-NAMES = {"dictated_peace": "dictated\npeace", "ceasefire_holds": "ceasefire\nholds*"}
+NAMES = {"dictated_peace": "dictated\npeace", "agreement_holds": "agreement\nholds*"}
 
 
 def compare_figure(table: pd.DataFrame) -> Figure:

@@ -15,7 +15,7 @@ TINY = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def _compare(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    """Every column, exactly: outcome, flags, ceasefire_holds, terms, utilities, fired, params."""
+    """Every column, exactly: outcome, flags, agreement_holds, terms, utilities, fired, params."""
     assert list(a.columns) == list(b.columns)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 

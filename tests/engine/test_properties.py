@@ -98,8 +98,8 @@ def test_replications_respect_the_invariants(tmp_path_factory, data):
             assert settled[k][main].any() and not settled[k][main].all()
             assert row["walkout_by"] == ""
         if out not in ("comprehensive", "ceasefire"):
-            assert row["ceasefire_holds"] is np.nan or row["ceasefire_holds"] is None or \
-                str(row["ceasefire_holds"]) == "<NA>"
+            assert row["agreement_holds"] is np.nan or row["agreement_holds"] is None or \
+                str(row["agreement_holds"]) == "<NA>"
     mesa = simulate(scn, runs=2, seed=3, engine="mesa", trace_runs=0).runs
     assert list(mesa["outcome"]) == list(runs["outcome"][:2])
     np.testing.assert_allclose(mesa[[f"terms.{i}" for i in issues]].to_numpy(float),

@@ -53,7 +53,7 @@ class ProtocolContract:
         assert set(runs["walkout_by"]) <= parties | {""}
         assert ((runs["walkout_by"] != "") == (runs["outcome"] == "collapse")).all()
         peace = runs["outcome"].isin(["comprehensive", "ceasefire"])
-        assert (runs["ceasefire_holds"].isna() == ~peace).all()
+        assert (runs["agreement_holds"].isna() == ~peace).all()
         assert not (runs["dictated_peace"] & ~peace).any()
         # every traced run has its opening and no round after its end
         last = res.rounds.groupby("run")["round"].agg(["min", "max"])

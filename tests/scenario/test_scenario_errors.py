@@ -94,6 +94,12 @@ CASES = [
     ("durability issue unknown", lambda t: t + "outcomes:\n  durability:\n"
      "    monitors_issue: cease\n", "monitors_issue", "outcomes.durability.monitors_issue",
      "unknown issue 'cease'"),
+    ("monthly hazard and the bare ceasefire hazard both", lambda t: t + "outcomes:\n"
+     "  durability:\n    monthly_hazard: 0.3\n    hazards: {bare_ceasefire: 0.2}\n",
+     "monthly_hazard", "outcomes.durability.monthly_hazard", "give one of the two"),
+    ("hazard of an unknown kind", lambda t: t + "outcomes:\n  durability:\n"
+     "    hazards: {settlment: 0.2}\n", "hazards", "outcomes.durability.hazards.settlment",
+     "did you mean 'settlement'?"),
     ("two ceasefire issues", _replace("    label: Land\n", "    label: Land\n"
      "    decides_ceasefire: True\n"), "decides_ceasefire: True",
      "issues.land.decides_ceasefire", "only one issue"),

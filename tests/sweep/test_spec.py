@@ -109,6 +109,11 @@ def test_unknown_output_suggests(write_sweep):
     assert "outputs.3: unknown output 'dictated_pease'; did you mean 'dictated_peace'?" in msg
 
 
+def test_a_renamed_output_is_refused_with_its_new_name(write_sweep):
+    path = write_sweep(GRID_2X2.replace("agreement_holds]", "ceasefire_holds]"))
+    assert "outputs.4: output 'ceasefire_holds' is now 'agreement_holds'" in _problems(path)
+
+
 def test_missing_base_scenario_and_bad_yaml(write_sweep, tmp_path):
     path = write_sweep(GRID_2X2.replace(str(TINY), "nowhere.yaml"))
     problems = "\n".join(validate_sweep(path))

@@ -107,6 +107,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                        if e["count"])
         print(f"  dictated peace {100 * dp['share']:5.1f}% of runs"
               + (f" (imposed on {on})" if on else ""))
+        ex = s["exchanges"]
+        if ex["any"]["count"]:
+            print(f"  humanitarian exchanges {ex['mean']:.1f} per run (median {ex['p50']:g}, "
+                  f"p10 {ex['p10']:g}, p90 {ex['p90']:g}); at least one in "
+                  f"{100 * ex['any']['share']:.1f}% of runs")
         holds = s["flags"]["agreement_holds"]
         if holds.get("of"):
             print(f"  agreement holds {100 * holds['share']:.1f}% of {holds['of']} agreements "

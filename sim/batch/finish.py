@@ -22,8 +22,9 @@ class Finish:
     dictated_peace: np.ndarray  # bool: the terms were imposed on one side
     imposed_on: np.ndarray  # int: index of the actor the terms were imposed on, -1 none
     agreement_holds: np.ndarray  # float: 1, 0, or NaN when nothing was agreed
+    exchanges: np.ndarray  # int: humanitarian exchanges that took place
     walkout_by: np.ndarray
-    terms: np.ndarray  # (R, I), NaN unsettled
+    terms: np.ndarray  # (R, I), NaN unsettled; the exchanged issue: the last exchange's terms
     utility: np.ndarray  # (R, A), NaN when nothing settled
     fired: np.ndarray  # (R, E + Pn) round, NaN never
 
@@ -55,7 +56,8 @@ def finish(p: Params, st: State, dr: Draws) -> Finish:
     """Classify outcomes, compute flags (dictated peace, durability) and utilities.
 
     The outcome, the side a peace was imposed on and the agreement's kind come from
-    :func:`sim.rules.taxonomy.end_state`; whether the agreement holds from
+    :func:`sim.rules.taxonomy.end_state` (the humanitarian exchanges count only toward
+    ``humanitarian_only``); whether the agreement holds from
     :func:`sim.rules.durability_kinds.survival` and the replication's durability uniform.
     """
     ag, out = p.agenda, p.outcomes
@@ -77,7 +79,7 @@ def finish(p: Params, st: State, dr: Draws) -> Finish:
     has_guarantees = below(out.guarantees_issue, out.guarantees_below)
     end = taxonomy.end_state(
         st.settled, st.terms, ag.separate, ag.ceasefire_issue, ag.ceasefire_threshold,
-        st.walkout_by >= 0, np.zeros(runs, int), u_first, u_second, out.dictated_margin,
+        st.walkout_by >= 0, st.exchanges, u_first, u_second, out.dictated_margin,
         has_monitors, has_guarantees, ag.ceasefire_side,
     )
     imposed_on = np.full(runs, -1)
@@ -95,6 +97,8 @@ def finish(p: Params, st: State, dr: Draws) -> Finish:
     agreed = end.agreement_kind != durability_kinds.NO_AGREEMENT
     holds = np.where(agreed, (dr.u_durability < prob).astype(float), np.nan)
     fired = np.where(st.fired > 0, st.fired.astype(float), np.nan)
+    exchanged = np.where(p.humanitarian.repeated, st.exchange_terms[:, None], np.nan)
+    terms = np.where(st.settled, st.terms, exchanged)
     return Finish(end.outcome, st.end_round.copy(), end.dictated_peace, imposed_on, holds,
-                  st.walkout_by.copy(), np.where(st.settled, st.terms, np.nan),
+                  st.exchanges.copy(), st.walkout_by.copy(), terms,
                   settled_utility(p, st.settled, st.terms), fired)

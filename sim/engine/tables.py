@@ -31,6 +31,7 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
         "agreement_holds": pd.array(
             [pd.NA if np.isnan(h) else bool(h) for h in fin.agreement_holds], dtype="boolean"
         ),
+        "exchanges": fin.exchanges.astype(np.int64),
         "walkout_by": _actor_ids(p, fin.walkout_by),
     }
     for i, iid in enumerate(p.agenda.issue_ids):
@@ -47,6 +48,9 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
 def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
                  keep: np.ndarray) -> pd.DataFrame:
     """Long table of positions per run x round x actor x issue, plus the text as ``_text``.
+
+    ``exchange`` (the same on every row of a run and round) says whether a humanitarian
+    exchange took place in that round.
 
     Only replications where ``keep`` is true are traced; rounds after a replication ended are
     left out.
@@ -72,11 +76,13 @@ def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
             "position": pos.reshape(-1)[alive],
             "momentum": tr.momentum[kept][kk, rr],
             "settled": tr.settled[kept][kk, rr, ii],
+            "exchange": tr.exchange[kept][kk, rr],
         }))
     if not frames:
         return pd.DataFrame({"run": pd.Series(dtype=np.int64), "round": pd.Series(dtype=np.int64),
                              "actor": pd.Series(dtype=object), "issue": pd.Series(dtype=object),
                              "position": pd.Series(dtype=float),
                              "momentum": pd.Series(dtype=float),
-                             "settled": pd.Series(dtype=bool)})
+                             "settled": pd.Series(dtype=bool),
+                             "exchange": pd.Series(dtype=bool)})
     return pd.concat(frames, ignore_index=True)

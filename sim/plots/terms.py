@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.plots._common import new_figure, save, set_titles, wrap
-from sim.results.meta import anchors, issue_ids, issue_label
+from sim.results.meta import anchors, exchanged_issues, issue_ids, issue_label
 from sim.results.store import RunDir
 
 FILENAME = "terms.png"
@@ -115,7 +115,8 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
         ax.text(
             50,
             0.5,
-            f"never settled in {n:,} runs",
+            f"never {'exchanged' if issue in exchanged_issues(rd.meta) else 'settled'} in "
+            f"{n:,} runs",
             ha="center",
             va="center",
             fontsize=11,
@@ -158,6 +159,9 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
         ax.spines[side].set_visible(False)
     track = info.get("track")
     name = issue_label(rd.meta, issue)
+    exchanged = issue in exchanged_issues(rd.meta)
+    if exchanged:
+        track = "humanitarian"
     ax.set_title(
         f"{name}  ({issue}{', ' + track + ' track' if track else ''})",
         loc="left",
@@ -165,7 +169,8 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
         fontweight="bold",
     )
     share = f" ({100 * settled.size / n:.1f}%)" if n else ""
-    ax.set_title(f"settled in {settled.size:,} of {n:,} runs{share}", loc="right", fontsize=9.5)
+    what = "terms of the last exchange · exchanged in" if exchanged else "settled in"
+    ax.set_title(f"{what} {settled.size:,} of {n:,} runs{share}", loc="right", fontsize=9.5)
 
 
 def make_figure(rd: RunDir) -> Figure:

@@ -15,7 +15,9 @@ The engine hands the results layer a meta dict alongside the run tables; it is w
     outcome_order   ["comprehensive", "ceasefire", "partial", "humanitarian_only", "stalemate",
                     "collapse"] (:data:`OUTCOMES`; added when missing)
     issues          {issue_id: {"label", "anchors": {"<value>": text}, "track",
-                                "decides_ceasefire", "ceasefire_threshold"}}  (issue order)
+                                "decides_ceasefire", "ceasefire_threshold",
+                                "exchanged"}}  (issue order; exchanged: the issue of the
+                                humanitarian track, exchanged every session, optional)
     actors          {actor_id: {"name", "role"}}  (actor order)
 
 Anchor positions are JSON object keys, so they are stored as compact number strings
@@ -149,6 +151,19 @@ def issue_ids(meta: Mapping[str, Any]) -> list[str]:
     if not isinstance(issues, Mapping):
         raise ResultsError("meta has no 'issues' mapping {issue_id: {label, anchors, ...}}")
     return list(issues)
+
+
+def exchanged_issues(meta: Mapping[str, Any]) -> list[str]:
+    """Ids of the issues exchanged every session (the humanitarian track), in issue order.
+
+    Args:
+        meta: A run's meta dict.
+
+    Returns:
+        The ids; empty without a humanitarian track (or in a meta dict that predates it).
+    """
+    return [i for i, info in (meta.get("issues") or {}).items()
+            if isinstance(info, Mapping) and info.get("exchanged")]
 
 
 def actor_ids(meta: Mapping[str, Any], role: str | None = None) -> list[str]:

@@ -70,6 +70,7 @@ RUNS_COLUMNS: dict[str, ColumnDtype] = {
     "dictated_peace": "bool",
     "imposed_on": "str",
     "agreement_holds": "boolean",
+    "exchanges": "int64",
     "walkout_by": "str",
 }
 ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
@@ -80,6 +81,7 @@ ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
     "position": "float64",
     "momentum": "float64",
     "settled": "bool",
+    "exchange": "bool",
 }
 _PREFIXED_FLOAT = ("terms.", "utility.", "fired.", "param.")
 _NAME = re.compile(r"^[a-z0-9_-]+$")

@@ -8,6 +8,7 @@ exactly the keys of the public contract::
      "flags": {"dictated_peace": {"share", "ci95", "count"},          # over all runs
                "agreement_holds": {"share", "ci95", "count", "of"}},  # over runs with an agreement
      "imposed_on": {side: {"share", "ci95", "count"}},  # dictated peace by loser, over all runs
+     "exchanges": {"mean", "p10", "p50", "p90", "any": {"share", "ci95", "count"}},  # per run
      "rounds": {"mean", "p10", "p50", "p90", "by_outcome": {name: mean}},
      "terms": {issue: {"mean", "p10", "p50", "p90", "settled_share"}},  # over settled runs
      "fired": {name: share of runs in which it fired}}
@@ -99,6 +100,14 @@ def _imposed_on(runs: pd.DataFrame, sides: Sequence[str]) -> dict[str, Any]:
             for side in [*sides, *named]}
 
 
+def _exchanges(runs: pd.DataFrame) -> dict[str, Any]:
+    """Humanitarian exchanges per run, and the share of runs with at least one."""
+    values = runs["exchanges"].to_numpy(dtype=float)
+    out: dict[str, Any] = _quantiles(values)
+    out["any"] = share_entry(int((values > 0).sum()), len(values))
+    return out
+
+
 def _rounds(runs: pd.DataFrame, order: Sequence[str]) -> dict[str, Any]:
     rounds = runs["rounds"].to_numpy(dtype=float)
     out: dict[str, Any] = _quantiles(rounds)
@@ -137,7 +146,8 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
 
     Args:
         runs: One row per replication, with the columns of the run-table contract (``outcome``,
-            ``rounds``, ``dictated_peace``, ``imposed_on``, ``agreement_holds``, ``terms.<issue>``,
+            ``rounds``, ``dictated_peace``, ``imposed_on``, ``agreement_holds``, ``exchanges``,
+            ``terms.<issue>``,
             ``fired.<name>``, ...).
         meta: The run's meta dict (see :mod:`sim.results.meta`); gives the scenario name, the
             seed, the issue order, the outcome order and the battlefield sides (the keys of
@@ -152,7 +162,8 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
     """
     order = outcome_order(meta)
     issues = issue_ids(meta)
-    _require(runs, ["outcome", "rounds", "dictated_peace", "imposed_on", "agreement_holds"])
+    _require(runs, ["outcome", "rounds", "dictated_peace", "imposed_on", "agreement_holds",
+                    "exchanges"])
     _require(runs, [f"terms.{i}" for i in issues])
     if "seed" not in meta:
         raise ResultsError("meta has no 'seed'")
@@ -163,6 +174,7 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
         "outcomes": _outcomes(runs, order),
         "flags": _flags(runs),
         "imposed_on": _imposed_on(runs, [str(s) for s in meta.get("battlefield_sides") or []]),
+        "exchanges": _exchanges(runs),
         "rounds": _rounds(runs, order),
         "terms": _terms(runs, issues),
         "fired": _fired(runs),

@@ -145,6 +145,7 @@ def _trajectory(
                 "position": np.clip(pos, 0, 100).ravel(),
                 "momentum": np.broadcast_to(momentum[: last + 1, None, None], shape).ravel(),
                 "settled": done.ravel(),
+                "exchange": np.zeros(pos.size, dtype=bool),
             }
         )
     )
@@ -205,6 +206,7 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
             "dictated_peace": dictated,
             "imposed_on": str(rng.choice(["russia", "ukraine"])) if dictated else "",
             "agreement_holds": bool(rng.random() < 0.55) if has_ceasefire else None,
+            "exchanges": 0,  # the humanitarian issue is settled once here, never exchanged
             "walkout_by": str(rng.choice(["russia", "ukraine"])) if outcome == "collapse" else "",
         }
         row.update({f"terms.{i}": terms[i] for i in issues})

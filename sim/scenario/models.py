@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from sim.rules.bdm import OFFER_SELECTIONS, PROBABILITY_METHODS
 from sim.rules.durability_kinds import MONTHLY_HAZARD
+from sim.rules.humanitarian import TRUST_EFFECT
 from sim.rules.mediator import METHODS as MEDIATOR_METHODS
 from sim.scenario.checks import consistency_problems
 from sim.scenario.errors import did_you_mean
@@ -58,12 +59,14 @@ if TYPE_CHECKING:
     Signed = float | DistributionT
     Factor = float | DistributionT
     RiskExponent = float | DistributionT
+    LogOdds = float | DistributionT
 else:
     Share = Number(0, 1)
     Points = Number(0, 100)
     Signed = Number(-1, 1)
     Factor = Number(0, 5)
     RiskExponent = Number(0.25, 4)
+    LogOdds = Number(0, 10)
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,17 @@ class Outcomes(_Model):
         default_factory=Durability, description="Durability of a ceasefire or settlement.")
 
 
+class HumanitarianTrack(_Model):
+    """A separate-track issue exchanged session after session instead of settled once."""
+
+    issue: Ident = Field(description="The separate-track issue exchanged (prisoners, bodies).")
+    rate: Share = Field(
+        description="Probability of an exchange at a session while trust is neutral (0).")
+    trust_effect: LogOdds = Field(
+        default=TRUST_EFFECT, description="Log-odds of an exchange added per unit of trust "
+        "(trust lies in -1..1).")
+
+
 class Scenario(_Model):
     """A ceasefire negotiation scenario (schema 1)."""
 
@@ -361,6 +375,9 @@ class Scenario(_Model):
     events: dict[Ident, Event] = Field(default_factory=dict, description="Events by name.")
     negotiation: Negotiation = Field(default_factory=Negotiation, description="Rounds and rules.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Outcome classification.")
+    humanitarian: HumanitarianTrack | None = Field(
+        default=None, description="Repeated exchanges on a separate-track issue (none: the "
+        "issue is settled once, like any other).")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

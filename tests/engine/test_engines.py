@@ -20,7 +20,8 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-@pytest.mark.parametrize("path", [TINY / "tiny_two_party.yaml", *shipped_scenarios()],
+@pytest.mark.parametrize("path", [TINY / "tiny_two_party.yaml", TINY / "tiny_humanitarian.yaml",
+                                  *shipped_scenarios()],
                          ids=lambda p: p.stem)
 def test_mesa_and_vector_agree_run_by_run(path):
     scn = load_scenario(path)

@@ -30,7 +30,7 @@ def test_golden(name, runs):
     expected = pd.read_csv(GOLDEN / f"{name}.csv", keep_default_na=False, na_values=[""])
     got = regenerate.golden_table(name, runs)
     assert list(got.columns) == list(expected.columns)
-    for col in ["run", "seed", "outcome", "rounds", "dictated_peace"]:
+    for col in ["run", "seed", "outcome", "rounds", "dictated_peace", "exchanges"]:
         assert got[col].astype(str).tolist() == expected[col].astype(str).tolist(), col
     for col in ["imposed_on", "walkout_by", "agreement_holds"]:  # empty in the CSV: none / NA
         assert _text(got[col]) == _text(expected[col]), col

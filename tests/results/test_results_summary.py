@@ -22,6 +22,7 @@ def test_top_level_keys(summary):
         "outcomes",
         "flags",
         "imposed_on",
+        "exchanges",
         "rounds",
         "terms",
         "fired",
@@ -62,6 +63,15 @@ def test_flags(summary, synthetic):
     for side, entry in summary["imposed_on"].items():
         assert entry["count"] == int((runs["imposed_on"] == side).sum())
     assert sum(e["count"] for e in summary["imposed_on"].values()) == dictated["count"]
+
+
+def test_exchanges(synthetic):
+    runs = synthetic.runs.copy()
+    runs["exchanges"] = [k % 4 for k in range(len(runs))]  # 0, 1, 2, 3, 0, ...
+    got = summarise(runs, synthetic.meta)["exchanges"]
+    assert got["mean"] == pytest.approx(1.5)
+    assert (got["p10"], got["p50"], got["p90"]) == (0.0, 1.5, 3.0)
+    assert got["any"]["count"] == 150 and got["any"]["share"] == pytest.approx(0.75)
 
 
 def test_rounds(summary, synthetic):

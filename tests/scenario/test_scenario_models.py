@@ -69,6 +69,17 @@ def test_monthly_hazard_of_earlier_files_is_the_bare_ceasefire_hazard(minimal):
     assert again.outcomes.durability == dur
 
 
+def test_the_humanitarian_block(minimal):
+    assert Scenario.model_validate(yaml.safe_load(minimal)).humanitarian is None
+    text = minimal.replace("    label: Land\n", "    label: Land\n    track: separate\n")
+    data = yaml.safe_load(text + "humanitarian: {issue: land, rate: {dist: beta, a: 6, b: 4}}\n")
+    track = Scenario.model_validate(data).humanitarian
+    assert track.issue == "land" and track.trust_effect == 1.5  # the rules module's default
+    assert is_distribution(track.rate)
+    with pytest.raises(ValidationError, match="rate"):  # the rate has no default
+        Scenario.model_validate({**data, "humanitarian": {"issue": "land"}})
+
+
 def test_a_mediator_gets_the_nash_method_by_default():
     assert Actor.model_validate(_actor(role="mediator")).mediator.method == "nash"
     assert Actor.model_validate(

@@ -160,16 +160,15 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
     track = info.get("track")
     name = issue_label(rd.meta, issue)
     exchanged = issue in exchanged_issues(rd.meta)
-    if exchanged:
-        track = "humanitarian"
+    kind = "exchanged" if exchanged else (f"{track} track" if track else "")
     ax.set_title(
-        f"{name}  ({issue}{', ' + track + ' track' if track else ''})",
+        f"{name}  ({issue}{', ' + kind if kind else ''})",
         loc="left",
         fontsize=10.5,
         fontweight="bold",
     )
     share = f" ({100 * settled.size / n:.1f}%)" if n else ""
-    what = "terms of the last exchange · exchanged in" if exchanged else "settled in"
+    what = "last exchange ·" if exchanged else "settled in"
     ax.set_title(f"{what} {settled.size:,} of {n:,} runs{share}", loc="right", fontsize=9.5)
 
 
@@ -192,7 +191,9 @@ def make_figure(rd: RunDir) -> Figure:
     axes = np.atleast_1d(fig.subplots(len(issues), 1))
     for ax, issue in zip(axes, issues, strict=True):
         _panel(ax, rd, issue)
-    axes[-1].set_xlabel("settled value on the issue axis (0–100; anchors as labelled)")
+    exchanged = exchanged_issues(rd.meta)
+    note = "; an exchanged issue: the terms of its last exchange" if exchanged else ""
+    axes[-1].set_xlabel(f"settled value on the issue axis (0–100; anchors as labelled){note}")
     set_titles(fig, rd, "Settled terms per issue", note=f"bins of {BIN_WIDTH:g} points")
     return fig
 

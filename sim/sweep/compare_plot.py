@@ -63,7 +63,8 @@ def compare_figure(table: pd.DataFrame) -> Figure:
     bottom.set_xticks(x, [NAMES.get(o, o) for o in OUTPUTS])
     first = table[table["label"] == labels[0]]
     runs = int(first[first["output"] == OUTPUTS[0]]["n"].iloc[0])
-    note = f"reference: {labels[0]} ({runs:,} runs) · * share of runs that agreed a ceasefire"
+    note = (f"reference: {labels[0]} ({runs:,} runs) · * share of runs that agreed a ceasefire "
+            "or settlement")
     fig.suptitle(wrap("Outcome shares compared: " + " vs ".join(labels), 100) + "\n" + note,
                  fontsize=11.5, fontweight="bold", linespacing=1.4)
     return fig

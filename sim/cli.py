@@ -97,14 +97,25 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
             f"engine {args.engine}, {rep.elapsed:.1f} s"
         )
+        width = max(len(name) for name in s["outcomes"])
         for name, o in s["outcomes"].items():
             lo, hi = o["ci95"]
-            print(f"  {name:<14} {100 * o['share']:5.1f}%   (95% CI {100 * lo:.1f}–{100 * hi:.1f})")
+            print(f"  {name:<{width}} {100 * o['share']:5.1f}%   "
+                  f"(95% CI {100 * lo:.1f}–{100 * hi:.1f})")
         dp = s["flags"]["dictated_peace"]
-        print(f"  dictated peace {100 * dp['share']:5.1f}% of runs")
-        holds = s["flags"]["ceasefire_holds"]
+        on = ", ".join(f"{side} {e['count']}" for side, e in s["imposed_on"].items()
+                       if e["count"])
+        print(f"  dictated peace {100 * dp['share']:5.1f}% of runs"
+              + (f" (imposed on {on})" if on else ""))
+        ex = s["exchanges"]
+        if ex["any"]["count"]:
+            print(f"  humanitarian exchanges {ex['mean']:.1f} per run (median {ex['p50']:g}, "
+                  f"p10 {ex['p10']:g}, p90 {ex['p90']:g}); at least one in "
+                  f"{100 * ex['any']['share']:.1f}% of runs")
+        holds = s["flags"]["agreement_holds"]
         if holds.get("of"):
-            print(f"  ceasefire holds {100 * holds['share']:.1f}% of {holds['of']} ceasefires")
+            print(f"  agreement holds {100 * holds['share']:.1f}% of {holds['of']} agreements "
+                  "(ceasefires and settlements)")
         print(f"results: {rep.path}")
         if rep.plots:
             print(f"plots:   {rep.plots[0].parent}")

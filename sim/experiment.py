@@ -44,10 +44,12 @@ def scenario_meta(scn: Scenario, result: RunResult) -> dict[str, Any]:
         "trace_runs": min(result.trace_runs, result.n_runs),
         "max_rounds": scn.negotiation.max_rounds,
         "battlefield_sides": list(scn.battlefield.sides) if scn.battlefield else [],
+        "durability_days": scn.outcomes.durability.days,
         "issues": {
             iid: {"label": iss.label, "anchors": {f"{k:g}": v for k, v in iss.anchors.items()},
                   "track": iss.track, "decides_ceasefire": iss.decides_ceasefire,
-                  "ceasefire_threshold": iss.ceasefire_threshold}
+                  "ceasefire_threshold": iss.ceasefire_threshold,
+                  "exchanged": scn.humanitarian is not None and scn.humanitarian.issue == iid}
             for iid, iss in scn.issues.items()
         },
         "actors": {aid: {"name": act.name, "role": act.role} for aid, act in scn.actors.items()},

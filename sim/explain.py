@@ -12,7 +12,7 @@ from sim.batch.finish import finish
 from sim.engine.mesa import NegotiationModel
 from sim.engine.runner import replication_inputs
 from sim.protocols import get as get_protocol
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -49,6 +49,11 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     if dr.samples:
         lines.append("Sampled inputs: " + ", ".join(f"{k} = {v[0]:.3g}"
                                                     for k, v in dr.samples.items()))
+    hum = p.humanitarian.issue
+    if hum >= 0:
+        lines.append(f"Humanitarian track: {issues[hum]} is exchanged session by session "
+                     f"(rate {p.humanitarian.rate[0]:.2f} at neutral trust, trust effect "
+                     f"{p.humanitarian.trust_effect[0]:.2f}); it is never settled.")
     lines.append("Opening positions (each issue's 0-100 axis, see its anchors):")
     for a in p.actors.party_idx:
         lines.append(f"  {name[p.actors.ids[a]]}: {_terms(p.actors.position[0, a], issues)}; "
@@ -70,15 +75,20 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
         who = p.actors.names[e["tabled_by"]] if e["tabled_by"] >= 0 else "the text"
         open_before = ~model.state.settled[0] | np.isin(np.arange(len(issues)),
                                                          e["newly_settled"])
+        answered = open_before & ~p.humanitarian.repeated  # answers on it decide nothing
         lines.append(f"  {who} tables: {_terms(e['text'], issues, open_before)}")
         for pid in parties:
             ans = e["answers"][pid]
-            acc = [issues[i] for i in range(len(issues)) if ans[i] and open_before[i]]
-            rej = [issues[i] for i in range(len(issues)) if not ans[i] and open_before[i]]
+            acc = [issues[i] for i in range(len(issues)) if ans[i] and answered[i]]
+            rej = [issues[i] for i in range(len(issues)) if not ans[i] and answered[i]]
             lines.append(f"  {name[pid]} accepts: {', '.join(acc) or 'nothing'}; "
                          f"rejects: {', '.join(rej) or 'nothing'}")
         for i in e["newly_settled"]:
             lines.append(f"  Agreed: {issues[i]} at {model.state.terms[0, i]:.1f}")
+        if hum >= 0:
+            what = (f"exchange on {issues[hum]} at {e['text'][hum]:.1f}" if e["exchanged"]
+                    else "no exchange")
+            lines.append(f"  Humanitarian track: {what}; trust now {e['trust']:+.2f}")
         lines.append("  Aspiration / reservation: " + ", ".join(
             f"{name[pid]} {e['aspiration'][pid]:.2f} / {e['reservation'][pid]:.2f}"
             for pid in parties))
@@ -88,18 +98,25 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     outcome = OUTCOMES[int(fin.outcome[0])]
     lines.append("")
     why = {
-        "comprehensive": "every issue was settled",
-        "ceasefire": "a general ceasefire was agreed; other issues stayed open",
-        "partial": "some issues were settled, but no general ceasefire",
-        "stalemate": f"the deadline of {p.agenda.max_rounds} rounds passed with nothing agreed",
-        "collapse": "a party walked out",
+        "comprehensive": "every main-track issue was settled",
+        "ceasefire": "a general ceasefire was agreed; other main-track issues stayed open",
+        "partial": "some main-track issues were settled, but no general ceasefire",
+        "humanitarian_only": "only the humanitarian track moved; nothing on the main track",
+        "stalemate": f"the window of {p.agenda.max_rounds} rounds passed with nothing agreed",
+        "collapse": "a party walked out before a ceasefire",
     }[outcome]
     lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")
     settled = model.state.settled[0]
     if settled.any():
         lines.append(f"Settled terms: {_terms(model.state.terms[0], issues, settled)}")
+    if hum >= 0:
+        lines.append(f"Humanitarian exchanges: {int(fin.exchanges[0])} in "
+                     f"{int(fin.rounds[0])} sessions.")
     if outcome in ("comprehensive", "ceasefire"):
-        lines.append(f"Dictated peace: {'yes' if fin.dictated_peace[0] else 'no'}; ceasefire "
-                     f"holds {scn.outcomes.durability.days} days: "
-                     f"{'yes' if fin.ceasefire_holds[0] == 1 else 'no'}")
+        kind = "settlement" if outcome == "comprehensive" else "ceasefire"
+        on = int(fin.imposed_on[0])
+        dictated = f"yes, imposed on {name[p.actors.ids[on]]}" if on >= 0 else "no"
+        lines.append(f"Dictated peace: {dictated}; the {kind} holds "
+                     f"{scn.outcomes.durability.days} days: "
+                     f"{'yes' if fin.agreement_holds[0] == 1 else 'no'}")
     return "\n".join(lines)

@@ -10,7 +10,8 @@ replication uses is drawn up front from its own generator, in this fixed order:
 3. one durability uniform;
 4. then, round by round, one block of standard normals per round: the battlefield shock, the
    acceptance noise per actor and issue (A x I), the acceptance noise for whole packages (A),
-   and A normals turned into the walkout uniforms by the normal CDF.
+   A normals turned into the walkout uniforms by the normal CDF, and one normal turned into the
+   uniform that decides the round's humanitarian exchange.
 
 So replication k gets the same numbers whatever the engine, the chunking or the number of
 processes, and the two engines can be compared run by run. Because the per-round blocks come
@@ -63,6 +64,7 @@ class Draws:
     u_walkout: np.ndarray
     u_event: np.ndarray
     u_durability: np.ndarray
+    u_exchange: np.ndarray  # (R, T) one uniform per round: is there an exchange?
 
     def row(self, k: int) -> Draws:
         """The draws of replication ``k`` of the batch (length-1 leading axis)."""
@@ -70,6 +72,7 @@ class Draws:
             {p: v[k : k + 1] for p, v in self.samples.items()},
             self.shocks[k : k + 1], self.z_issue[k : k + 1], self.z_package[k : k + 1],
             self.u_walkout[k : k + 1], self.u_event[k : k + 1], self.u_durability[k : k + 1],
+            self.u_exchange[k : k + 1],
         )
 
 
@@ -90,8 +93,9 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_a
     u_walkout = np.empty((R, T, n_actors))
     u_event = np.empty((R, n_events))
     u_durability = np.empty(R)
+    u_exchange = np.empty((R, T))
     A, n_i = n_actors, n_issues
-    width = 1 + A * n_i + 2 * A  # one round's block of normals
+    width = 1 + A * n_i + 2 * A + 1  # one round's block of normals
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(int(seed))
         for inp in inputs:
@@ -102,5 +106,7 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_a
         shocks[k] = block[:, 0]
         z_issue[k] = block[:, 1 : 1 + A * n_i].reshape(T, A, n_i)
         z_package[k] = block[:, 1 + A * n_i : 1 + A * n_i + A]
-        u_walkout[k] = ndtr(block[:, 1 + A * n_i + A :])
-    return Draws(samples, shocks, z_issue, z_package, u_walkout, u_event, u_durability)
+        u_walkout[k] = ndtr(block[:, 1 + A * n_i + A : 1 + A * n_i + 2 * A])
+        u_exchange[k] = ndtr(block[:, 1 + A * n_i + 2 * A])
+    return Draws(samples, shocks, z_issue, z_package, u_walkout, u_event, u_durability,
+                 u_exchange)

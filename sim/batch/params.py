@@ -8,7 +8,8 @@ block is compiled by its own small function from its part of the scenario:
 * :class:`Agenda` — the issues and the rules of the talks (``issues``, ``negotiation``);
 * :class:`Battlefield` — the fighting (``battlefield``);
 * :class:`Schedule` — conditional pressure and chance events (``pressure``, ``events``);
-* :class:`Outcomes` — how a finished replication is judged (``outcomes``).
+* :class:`Outcomes` — how a finished replication is judged (``outcomes``);
+* :class:`Humanitarian` — the repeated exchanges of the humanitarian track (``humanitarian``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.batch import settable
+from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
+from sim.rules.humanitarian import TRUST_EFFECT
 from sim.strategies import Strategy, build
 
 Value = Callable[[str, Any], np.ndarray]
@@ -160,7 +163,7 @@ class Outcomes(Block):
 
     dictated_margin: np.ndarray  # (R,)
     durability_days: float
-    monthly_hazard: np.ndarray  # (R,)
+    hazards: np.ndarray  # (R, 4) monthly hazard of each agreement kind, in KINDS order
     monitors: np.ndarray  # (R,)
     guarantees: np.ndarray  # (R,)
     imposed: np.ndarray  # (R,)
@@ -168,6 +171,18 @@ class Outcomes(Block):
     monitors_below: float
     guarantees_issue: int
     guarantees_below: float
+
+
+@dataclass
+class Humanitarian(Block):
+    """The humanitarian track exchanged every session (``issue`` -1 and no rate without one)."""
+
+    PER_ITEM: ClassVar[frozenset[str]] = frozenset({"repeated"})
+
+    issue: int  # index of the exchanged issue, -1 none
+    repeated: np.ndarray  # (I,) bool: exchanged every session, never settled by acceptance
+    rate: np.ndarray  # (R,) probability of an exchange at neutral trust
+    trust_effect: np.ndarray  # (R,) log-odds added per unit of trust
 
 
 @dataclass
@@ -180,6 +195,7 @@ class Params:
     battlefield: Battlefield
     schedule: Schedule
     outcomes: Outcomes
+    humanitarian: Humanitarian
 
     @property
     def n_actors(self) -> int:
@@ -195,7 +211,7 @@ class Params:
         """The parameters of replication ``k`` alone (arrays keep a length-1 leading axis)."""
         return Params(1, self.actors.row(k, self.runs), self.agenda.row(k, self.runs),
                       self.battlefield.row(k, self.runs), self.schedule.row(k, self.runs),
-                      self.outcomes.row(k, self.runs))
+                      self.outcomes.row(k, self.runs), self.humanitarian.row(k, self.runs))
 
 
 def _is_dist(x: object) -> bool:
@@ -229,6 +245,7 @@ def compile_params(scenario: Any, samples: dict[str, np.ndarray], runs: int) -> 
         battlefield=compile_battlefield(scenario, value, runs),
         schedule=compile_schedule(scenario, value),
         outcomes=compile_outcomes(scenario, value),
+        humanitarian=compile_humanitarian(scenario, value, runs),
     )
 
 
@@ -357,7 +374,9 @@ def compile_outcomes(scenario: Any, value: Value) -> Outcomes:
     return Outcomes(
         dictated_margin=value("outcomes.dictated_peace_margin", out.dictated_peace_margin),
         durability_days=float(dur.days),
-        monthly_hazard=value("outcomes.durability.monthly_hazard", dur.monthly_hazard),
+        hazards=np.stack([value(f"outcomes.durability.hazards.{kind}", default if h is None else h)
+                          for kind, default in zip(KINDS, MONTHLY_HAZARD, strict=True)
+                          for h in [getattr(dur.hazards, kind)]], axis=1),
         monitors=value("outcomes.durability.monitors", dur.monitors),
         guarantees=value("outcomes.durability.guarantees", dur.guarantees),
         imposed=value("outcomes.durability.imposed", dur.imposed),
@@ -365,4 +384,20 @@ def compile_outcomes(scenario: Any, value: Value) -> Outcomes:
         monitors_below=float(dur.monitors_below),
         guarantees_issue=issue_index(dur.guarantees_issue),
         guarantees_below=float(dur.guarantees_below),
+    )
+
+
+def compile_humanitarian(scenario: Any, value: Value, runs: int) -> Humanitarian:
+    """The ``humanitarian`` block: which issue is exchanged every session, and how likely."""
+    issues = list(scenario.issues)
+    repeated = np.zeros(len(issues), bool)
+    track = getattr(scenario, "humanitarian", None)
+    if track is None:
+        return Humanitarian(-1, repeated, np.zeros(runs), np.full(runs, TRUST_EFFECT))
+    issue = issues.index(track.issue)
+    repeated[issue] = True
+    return Humanitarian(
+        issue=issue, repeated=repeated,
+        rate=value("humanitarian.rate", track.rate),
+        trust_effect=value("humanitarian.trust_effect", track.trust_effect),
     )

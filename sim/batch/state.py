@@ -44,6 +44,10 @@ class State:
     rearm_fear: np.ndarray  # (R,)
     other_offer_prev: np.ndarray  # (R, A) own utility of the other side's terms last round
     phase2: np.ndarray  # (R,) bool: the `first` issues are settled, everything is on the table
+    trust: np.ndarray  # (R,) trust between the sides on the humanitarian track, in [-1, 1]
+    exchanges: np.ndarray  # (R,) int, humanitarian exchanges so far
+    exchanged: np.ndarray  # (R,) bool, an exchange took place this round
+    exchange_terms: np.ndarray  # (R,) terms of the last exchange (NaN none)
     _weights: tuple | None = None  # (phase2 bytes, weights): the weights change only with phase2
 
     @classmethod
@@ -64,7 +68,8 @@ class State:
             authority=act.authority.copy(), engagement=act.engagement.copy(),
             capability=act.capability.copy(), momentum_effect=bf.momentum_effect.copy(),
             rearm_fear=bf.rearm_fear.copy(), other_offer_prev=np.zeros((R, A)),
-            phase2=np.zeros(R, bool),
+            phase2=np.zeros(R, bool), trust=np.zeros(R), exchanges=np.zeros(R, int),
+            exchanged=np.zeros(R, bool), exchange_terms=np.full(R, np.nan),
         )
         if not p.agenda.first.any():
             st.phase2[:] = True

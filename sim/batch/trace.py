@@ -15,13 +15,15 @@ class Trace:
     """Per-round record of a batch; round 0 is the opening.
 
     Shapes: positions (R, T+1, A, I), text (R, T+1, I), momentum (R, T+1), settled (R, T+1, I),
-    last (R,) the last round recorded for each replication.
+    exchange (R, T+1) a humanitarian exchange took place in the round, last (R,) the last round
+    recorded for each replication.
     """
 
     positions: np.ndarray
     text: np.ndarray
     momentum: np.ndarray
     settled: np.ndarray
+    exchange: np.ndarray
     last: np.ndarray
 
     @classmethod
@@ -33,6 +35,7 @@ class Trace:
             np.full((R, T + 1, n_i), np.nan),
             np.full((R, T + 1), np.nan),
             np.zeros((R, T + 1, n_i), bool),
+            np.zeros((R, T + 1), bool),
             np.zeros(R, np.int64),
         )
 
@@ -45,9 +48,10 @@ class Trace:
         self.text[live, t] = st.text[live]
         self.momentum[live, t] = st.momentum[live]
         self.settled[live, t] = st.settled[live]
+        self.exchange[live, t] = st.exchanged[live]
         self.last[live] = t
 
     def put(self, k: int, other: Trace) -> None:
         """Copy the one-replication trace ``other`` into row ``k``."""
-        for name in ("positions", "text", "momentum", "settled", "last"):
+        for name in ("positions", "text", "momentum", "settled", "exchange", "last"):
             getattr(self, name)[k] = getattr(other, name)[0]

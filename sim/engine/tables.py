@@ -9,7 +9,12 @@ from sim.batch.draws import Draws
 from sim.batch.finish import Finish
 from sim.batch.params import Params
 from sim.batch.trace import Trace
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
+
+
+def _actor_ids(p: Params, index: np.ndarray) -> np.ndarray:
+    """Actor ids for actor indices, "" where the index is -1 (nobody)."""
+    return np.array(["" if k < 0 else p.actors.ids[k] for k in index], dtype=object)
 
 
 def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
@@ -22,12 +27,12 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
         "outcome": np.array(OUTCOMES, dtype=object)[fin.outcome],
         "rounds": fin.rounds.astype(np.int64),
         "dictated_peace": fin.dictated_peace.astype(bool),
-        "ceasefire_holds": pd.array(
-            [pd.NA if np.isnan(h) else bool(h) for h in fin.ceasefire_holds], dtype="boolean"
+        "imposed_on": _actor_ids(p, fin.imposed_on),
+        "agreement_holds": pd.array(
+            [pd.NA if np.isnan(h) else bool(h) for h in fin.agreement_holds], dtype="boolean"
         ),
-        "walkout_by": np.array(
-            ["" if w < 0 else p.actors.ids[w] for w in fin.walkout_by], dtype=object
-        ),
+        "exchanges": fin.exchanges.astype(np.int64),
+        "walkout_by": _actor_ids(p, fin.walkout_by),
     }
     for i, iid in enumerate(p.agenda.issue_ids):
         cols[f"terms.{iid}"] = fin.terms[:, i]
@@ -43,6 +48,9 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
 def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
                  keep: np.ndarray) -> pd.DataFrame:
     """Long table of positions per run x round x actor x issue, plus the text as ``_text``.
+
+    ``exchange`` (the same on every row of a run and round) says whether a humanitarian
+    exchange took place in that round.
 
     Only replications where ``keep`` is true are traced; rounds after a replication ended are
     left out.
@@ -68,11 +76,13 @@ def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
             "position": pos.reshape(-1)[alive],
             "momentum": tr.momentum[kept][kk, rr],
             "settled": tr.settled[kept][kk, rr, ii],
+            "exchange": tr.exchange[kept][kk, rr],
         }))
     if not frames:
         return pd.DataFrame({"run": pd.Series(dtype=np.int64), "round": pd.Series(dtype=np.int64),
                              "actor": pd.Series(dtype=object), "issue": pd.Series(dtype=object),
                              "position": pd.Series(dtype=float),
                              "momentum": pd.Series(dtype=float),
-                             "settled": pd.Series(dtype=bool)})
+                             "settled": pd.Series(dtype=bool),
+                             "exchange": pd.Series(dtype=bool)})
     return pd.concat(frames, ignore_index=True)

@@ -23,15 +23,18 @@ OUTCOME_COLOURS: dict[str, str] = {
     "comprehensive": "#1b7837",
     "ceasefire": "#7fbf7b",
     "partial": "#e6ab02",
+    "humanitarian_only": "#80b1d3",
     "stalemate": "#9e9e9e",
     "collapse": "#d6604d",
 }
+#: What each outcome means, one short line (the order of the keys is :data:`OUTCOMES`).
 OUTCOME_MEANINGS: dict[str, str] = {
-    "comprehensive": "every agenda issue settled",
-    "ceasefire": "general ceasefire, issues open",
-    "partial": "some issues settled, no ceasefire",
-    "stalemate": "nothing settled by the last round",
-    "collapse": "a party walked out",
+    "comprehensive": "every main-track issue settled",
+    "ceasefire": "general ceasefire, main-track issues open",
+    "partial": "main-track pieces, no ceasefire",
+    "humanitarian_only": "humanitarian track only",
+    "stalemate": "nothing agreed by the last round",
+    "collapse": "a party walked out, no ceasefire",
 }
 #: Colours of the parties in trajectory plots, in actor order.
 PARTY_COLOURS = ("#b2182b", "#2166ac", "#5aae61", "#9970ab", "#e08214", "#35978f")

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.plots._common import OUTCOME_COLOURS, OUTCOME_MEANINGS, new_figure, save, set_titles
-from sim.results.meta import outcome_order
+from sim.results.meta import actor_name, outcome_order
 from sim.results.store import RunDir
 
 FILENAME = "outcomes.png"
@@ -78,6 +78,8 @@ def make_figure(rd: RunDir) -> Figure:
     order = outcome_order(rd.meta)
     summary = rd.summary
     n = int(summary["runs"])
+    horizon = rd.meta.get("durability_days")
+    days = f"{horizon:g} days" if horizon is not None else "(durability horizon)"
     fig = new_figure(9.5, 6.4)
     top, bottom = fig.subplots(2, 1, height_ratios=[5, 2.2])
 
@@ -88,10 +90,12 @@ def make_figure(rd: RunDir) -> Figure:
     top.set_title("Outcome of each replication (shares sum to 100%)", loc="left", fontsize=10.5)
 
     flags = summary["flags"]
-    holds = flags["ceasefire_holds"]
+    holds = flags["agreement_holds"]
+    imposed = ", ".join(f"{actor_name(rd.meta, side)} {e['count']:,}"
+                        for side, e in (summary.get("imposed_on") or {}).items())
     flag_labels = [
-        f"dictated peace\nof all {n:,} runs",
-        f"ceasefire holds\nof {holds['of']:,} runs with a ceasefire",
+        f"dictated peace\nof all {n:,} runs" + (f"\nimposed on: {imposed}" if imposed else ""),
+        f"agreement holds {days}\nof {holds['of']:,} runs with a\nceasefire or settlement",
     ]
     _bars(bottom, flag_labels, [flags["dictated_peace"], holds], ["#8073ac", "#35978f"])
     bottom.set_xlabel("share of runs (%), bars = Wilson 95% interval")

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.plots._common import OUTCOME_COLOURS, new_figure, save, set_titles, wrap
-from sim.results.meta import issue_ids, issue_label, outcome_order
+from sim.results.meta import exchanged_issues, issue_ids, issue_label, outcome_order
 from sim.results.store import RunDir
 
 FILENAME = "rounds.png"
@@ -103,7 +103,8 @@ def agreement_rounds(rd: RunDir) -> pd.DataFrame | None:
     """Share of traced runs that agreed each issue in each round (issues x rounds), or None.
 
     Read from ``rounds.parquet``: an issue is agreed in the first round whose ``settled`` flag
-    is true for it.
+    is true for it. The issue of the humanitarian track (``exchanged`` in meta) is never
+    settled; its row is the share of traced runs with an exchange in each round instead.
     """
     rounds = rd.rounds
     if not len(rounds) or "settled" not in rounds:
@@ -112,6 +113,13 @@ def agreement_rounds(rd: RunDir) -> pd.DataFrame | None:
     traced = int(rounds["run"].nunique())
     first = rows.groupby(["run", "issue"], sort=False)["round"].min().reset_index()
     table = first.groupby(["issue", "round"]).size().unstack(fill_value=0) / traced
+    for issue in exchanged_issues(rd.meta):
+        if "exchange" not in rounds:
+            break
+        once = rounds[(rounds["issue"] == issue) & (rounds["actor"] == "_text")]
+        per_round = once[once["exchange"].astype(bool)].groupby("round").size() / traced
+        table = table.drop(index=issue, errors="ignore")
+        table = pd.concat([table, per_round.rename(issue).to_frame().T]).fillna(0.0)
     order = [i for i in issue_ids(rd.meta) if i in table.index] or list(table.index)
     return table.reindex(issue_ids(rd.meta) or order, fill_value=0.0)
 
@@ -126,14 +134,19 @@ def _agreement_panel(ax: Axes, rd: RunDir, agreed: pd.DataFrame, first: int, las
         value = 100 * grid[r, c]
         ax.text(cols[c], r, f"{value:.0f}" if value >= 1 else "<1", ha="center", va="center",
                 fontsize=7.5, color="white" if value > 60 * grid.max() else "#222222")
+    exchanged = exchanged_issues(rd.meta)
     ax.set_yticks(range(len(agreed.index)),
-                  [wrap(issue_label(rd.meta, i), 30, 2) for i in agreed.index], fontsize=8.5)
+                  [wrap(issue_label(rd.meta, i), 30, 2) + ("\n(an exchange)" if i in exchanged
+                                                          else "")
+                   for i in agreed.index], fontsize=8.5)
     ax.set_xlim(first - 0.6, last + 0.6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3, nbins=min(25, cols.size)))
     ax.set_xlabel("round in which the issue was agreed")
     traced = int(rd.rounds["run"].nunique())
-    ax.set_title(f"When each issue was agreed: % of the {traced:,} traced runs that agreed it in "
-                 "that round (darker = more; blank = none)", loc="left", fontsize=10)
+    what = "agreed it (or, for the humanitarian track, exchanged)" if exchanged else "agreed it"
+    ax.set_title(wrap(f"When each issue was agreed: % of the {traced:,} traced runs that {what} "
+                      "in that round (darker = more; blank = none)", 125), loc="left",
+                 fontsize=10)
 
 
 def draw(rd: RunDir, out_dir: Path) -> Path:

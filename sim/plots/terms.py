@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.plots._common import new_figure, save, set_titles, wrap
-from sim.results.meta import anchors, issue_ids, issue_label
+from sim.results.meta import anchors, exchanged_issues, issue_ids, issue_label
 from sim.results.store import RunDir
 
 FILENAME = "terms.png"
@@ -115,7 +115,8 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
         ax.text(
             50,
             0.5,
-            f"never settled in {n:,} runs",
+            f"never {'exchanged' if issue in exchanged_issues(rd.meta) else 'settled'} in "
+            f"{n:,} runs",
             ha="center",
             va="center",
             fontsize=11,
@@ -158,14 +159,17 @@ def _panel(ax: Axes, rd: RunDir, issue: str) -> None:
         ax.spines[side].set_visible(False)
     track = info.get("track")
     name = issue_label(rd.meta, issue)
+    exchanged = issue in exchanged_issues(rd.meta)
+    kind = "exchanged" if exchanged else (f"{track} track" if track else "")
     ax.set_title(
-        f"{name}  ({issue}{', ' + track + ' track' if track else ''})",
+        f"{name}  ({issue}{', ' + kind if kind else ''})",
         loc="left",
         fontsize=10.5,
         fontweight="bold",
     )
     share = f" ({100 * settled.size / n:.1f}%)" if n else ""
-    ax.set_title(f"settled in {settled.size:,} of {n:,} runs{share}", loc="right", fontsize=9.5)
+    what = "last exchange ·" if exchanged else "settled in"
+    ax.set_title(f"{what} {settled.size:,} of {n:,} runs{share}", loc="right", fontsize=9.5)
 
 
 def make_figure(rd: RunDir) -> Figure:
@@ -187,7 +191,9 @@ def make_figure(rd: RunDir) -> Figure:
     axes = np.atleast_1d(fig.subplots(len(issues), 1))
     for ax, issue in zip(axes, issues, strict=True):
         _panel(ax, rd, issue)
-    axes[-1].set_xlabel("settled value on the issue axis (0–100; anchors as labelled)")
+    exchanged = exchanged_issues(rd.meta)
+    note = "; an exchanged issue: the terms of its last exchange" if exchanged else ""
+    axes[-1].set_xlabel(f"settled value on the issue axis (0–100; anchors as labelled){note}")
     set_titles(fig, rd, "Settled terms per issue", note=f"bins of {BIN_WIDTH:g} points")
     return fig
 

@@ -9,7 +9,7 @@ is the round's text.
 Classifying the forecast into the common outcomes: an issue counts as *settled* when, after the
 last round, the parties' positions lie within ``agreement_gap`` points of each other on the
 0-100 axis (they have converged on a deal); its terms are then the forecast. The ceasefire issue
-settled at or below its threshold is a general ceasefire, and :func:`sim.rules.outcome.classify`
+settled at or below its threshold is a general ceasefire, and :func:`sim.rules.taxonomy.classify`
 does the rest. There are no walkouts in this model, so no ``collapse``. ``rounds`` is the last
 round in which any actor moved (0 if nobody did). The battlefield is not part of this model
 (momentum is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain

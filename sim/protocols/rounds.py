@@ -281,10 +281,15 @@ def answer(b: Batch, a: int) -> None:
 
 
 def settle(b: Batch) -> None:
-    """Settle the issues every party accepted this round."""
+    """Settle the issues every party accepted this round.
+
+    An issue exchanged every session (``humanitarian`` block) is never settled: the exchange
+    phase decides it (:mod:`sim.protocols.exchanges`).
+    """
     p, st, t = b.params, b.state, b.round
     text = st.text
-    agreed = b.stacked(b.answers).all(axis=1) & st.free(p) & st.active[:, None]
+    agreed = (b.stacked(b.answers).all(axis=1) & st.free(p) & ~p.humanitarian.repeated
+              & st.active[:, None])
     st.terms = np.where(agreed, text, st.terms)
     st.settled_round = np.where(agreed, t, st.settled_round)
     st.settled = st.settled | agreed
@@ -410,7 +415,9 @@ def close_round(b: Batch) -> None:
             fresh = st.own_offer(p)
             st.start = np.where(opened[:, None], fresh, st.start)
             st.aspiration = np.where(opened[:, None], fresh, st.aspiration)
-    done = st.settled.all(axis=1) | (st.walkout_by >= 0) | (t >= p.agenda.max_rounds)
+    # an exchanged issue stays open for good: the talks end when everything else is settled
+    everything = (st.settled | p.humanitarian.repeated).all(axis=1)
+    done = everything | (st.walkout_by >= 0) | (t >= p.agenda.max_rounds)
     ending = st.active & done
     st.end_round = np.where(ending, t, st.end_round)
     st.active = st.active & ~done

@@ -10,10 +10,14 @@ The engine hands the results layer a meta dict alongside the run tables; it is w
     protocol        "mediated" | "alternating" | "expected_utility"
     trace_runs      number of replications traced in rounds.parquet
     max_rounds      the negotiation's round limit (optional; used for plot axes)
-    outcome_order   ["comprehensive", "ceasefire", "partial", "stalemate", "collapse"] (added
-                    when missing)
+    battlefield_sides  the two fighting parties' ids ([] without a battlefield; optional)
+    durability_days the horizon an agreement must survive (optional; a plot label)
+    outcome_order   ["comprehensive", "ceasefire", "partial", "humanitarian_only", "stalemate",
+                    "collapse"] (:data:`OUTCOMES`; added when missing)
     issues          {issue_id: {"label", "anchors": {"<value>": text}, "track",
-                                "decides_ceasefire", "ceasefire_threshold"}}  (issue order)
+                                "decides_ceasefire", "ceasefire_threshold",
+                                "exchanged"}}  (issue order; exchanged: the issue of the
+                                humanitarian track, exchanged every session, optional)
     actors          {actor_id: {"name", "role"}}  (actor order)
 
 Anchor positions are JSON object keys, so they are stored as compact number strings
@@ -30,7 +34,11 @@ from typing import Any
 import numpy as np
 
 from sim.results.errors import ResultsError
-from sim.rules.outcome import OUTCOMES as OUTCOMES  # the outcomes, in the order of every table
+from sim.rules.taxonomy import OUTCOMES_V2
+
+
+#: The outcomes, in the order of every table: the one list of ``sim.rules.taxonomy``.
+OUTCOMES: tuple[str, ...] = OUTCOMES_V2
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -110,13 +118,13 @@ def scenario_name(meta: Mapping[str, Any]) -> str:
 
 
 def outcome_order(meta: Mapping[str, Any]) -> list[str]:
-    """The outcome order of ``meta`` (the fixed five when absent).
+    """The outcome order of ``meta`` (the fixed six of :data:`OUTCOMES` when absent).
 
     Args:
         meta: A run's meta dict.
 
     Returns:
-        The five outcome names in their fixed order.
+        The outcome names in their fixed order.
 
     Raises:
         ResultsError: If ``meta`` gives a different list.
@@ -143,6 +151,19 @@ def issue_ids(meta: Mapping[str, Any]) -> list[str]:
     if not isinstance(issues, Mapping):
         raise ResultsError("meta has no 'issues' mapping {issue_id: {label, anchors, ...}}")
     return list(issues)
+
+
+def exchanged_issues(meta: Mapping[str, Any]) -> list[str]:
+    """Ids of the issues exchanged every session (the humanitarian track), in issue order.
+
+    Args:
+        meta: A run's meta dict.
+
+    Returns:
+        The ids; empty without a humanitarian track (or in a meta dict that predates it).
+    """
+    return [i for i, info in (meta.get("issues") or {}).items()
+            if isinstance(info, Mapping) and info.get("exchanged")]
 
 
 def actor_ids(meta: Mapping[str, Any], role: str | None = None) -> list[str]:

@@ -16,7 +16,7 @@ finished. ``manifest.json`` is written last.
 
 Parquet files are written deterministically: the same tables give byte-identical files (no
 pandas index, no timestamps; the pandas schema metadata is kept so that dtypes such as the
-nullable ``ceasefire_holds`` round-trip).
+nullable ``agreement_holds`` round-trip).
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ RUNS_COLUMNS: dict[str, ColumnDtype] = {
     "outcome": "str",
     "rounds": "int64",
     "dictated_peace": "bool",
-    "ceasefire_holds": "boolean",
+    "imposed_on": "str",
+    "agreement_holds": "boolean",
+    "exchanges": "int64",
     "walkout_by": "str",
 }
 ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
@@ -79,6 +81,7 @@ ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
     "position": "float64",
     "momentum": "float64",
     "settled": "bool",
+    "exchange": "bool",
 }
 _PREFIXED_FLOAT = ("terms.", "utility.", "fired.", "param.")
 _NAME = re.compile(r"^[a-z0-9_-]+$")

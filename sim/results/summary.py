@@ -4,9 +4,11 @@ The summary is a plain, JSON-safe dict (no NaN: missing numbers are ``None``/``n
 exactly the keys of the public contract::
 
     {"scenario", "runs", "seed",
-     "outcomes": {name: {"share", "ci95": [lo, hi], "count"}},      # five outcomes, fixed order
+     "outcomes": {name: {"share", "ci95": [lo, hi], "count"}},      # six outcomes, fixed order
      "flags": {"dictated_peace": {"share", "ci95", "count"},          # over all runs
-               "ceasefire_holds": {"share", "ci95", "count", "of"}},  # over runs with a ceasefire
+               "agreement_holds": {"share", "ci95", "count", "of"}},  # over runs with an agreement
+     "imposed_on": {side: {"share", "ci95", "count"}},  # dictated peace by loser, over all runs
+     "exchanges": {"mean", "p10", "p50", "p90", "any": {"share", "ci95", "count"}},  # per run
      "rounds": {"mean", "p10", "p50", "p90", "by_outcome": {name: mean}},
      "terms": {issue: {"mean", "p10", "p50", "p90", "settled_share"}},  # over settled runs
      "fired": {name: share of runs in which it fired}}
@@ -80,14 +82,30 @@ def _flags(runs: pd.DataFrame) -> dict[str, Any]:
     dictated = runs["dictated_peace"].astype("boolean")
     if dictated.isna().any():
         raise ResultsError("runs.dictated_peace must be true or false in every run")
-    holds = runs["ceasefire_holds"].astype("boolean")
+    holds = runs["agreement_holds"].astype("boolean")
     known = holds.dropna()
     entry = share_entry(int(known.sum()), len(known))
     entry["of"] = int(len(known))
     return {
         "dictated_peace": share_entry(int(dictated.sum()), n),
-        "ceasefire_holds": entry,
+        "agreement_holds": entry,
     }
+
+
+def _imposed_on(runs: pd.DataFrame, sides: Sequence[str]) -> dict[str, Any]:
+    """Share of all runs whose peace was dictated to each side (the sides first, in order)."""
+    imposed = runs["imposed_on"].fillna("").astype(str)
+    named = sorted(s for s in imposed.unique() if s and s not in sides)
+    return {side: share_entry(int((imposed == side).sum()), len(runs))
+            for side in [*sides, *named]}
+
+
+def _exchanges(runs: pd.DataFrame) -> dict[str, Any]:
+    """Humanitarian exchanges per run, and the share of runs with at least one."""
+    values = runs["exchanges"].to_numpy(dtype=float)
+    out: dict[str, Any] = _quantiles(values)
+    out["any"] = share_entry(int((values > 0).sum()), len(values))
+    return out
 
 
 def _rounds(runs: pd.DataFrame, order: Sequence[str]) -> dict[str, Any]:
@@ -128,21 +146,24 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
 
     Args:
         runs: One row per replication, with the columns of the run-table contract (``outcome``,
-            ``rounds``, ``dictated_peace``, ``ceasefire_holds``, ``terms.<issue>``,
+            ``rounds``, ``dictated_peace``, ``imposed_on``, ``agreement_holds``, ``exchanges``,
+            ``terms.<issue>``,
             ``fired.<name>``, ...).
         meta: The run's meta dict (see :mod:`sim.results.meta`); gives the scenario name, the
-            seed, the issue order and the outcome order.
+            seed, the issue order, the outcome order and the battlefield sides (the keys of
+            ``imposed_on``, with any other actor the runs name).
 
     Returns:
         A JSON-safe dict (``None`` where a number is undefined, e.g. the terms of an issue that
         was never settled, or a flag share with no eligible runs).
 
     Raises:
-        ResultsError: If a needed column is missing or an outcome is not one of the five.
+        ResultsError: If a needed column is missing or an outcome is not one of :data:`OUTCOMES`.
     """
     order = outcome_order(meta)
     issues = issue_ids(meta)
-    _require(runs, ["outcome", "rounds", "dictated_peace", "ceasefire_holds"])
+    _require(runs, ["outcome", "rounds", "dictated_peace", "imposed_on", "agreement_holds",
+                    "exchanges"])
     _require(runs, [f"terms.{i}" for i in issues])
     if "seed" not in meta:
         raise ResultsError("meta has no 'seed'")
@@ -152,6 +173,8 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
         "seed": int(meta["seed"]),
         "outcomes": _outcomes(runs, order),
         "flags": _flags(runs),
+        "imposed_on": _imposed_on(runs, [str(s) for s in meta.get("battlefield_sides") or []]),
+        "exchanges": _exchanges(runs),
         "rounds": _rounds(runs, order),
         "terms": _terms(runs, issues),
         "fired": _fired(runs),

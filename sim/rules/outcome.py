@@ -1,6 +1,12 @@
-"""Classifying a replication and its flags (docs/ODD.md §7.12-7.13).
+"""Version 1's classification of a replication, and the ceasefire test both versions share.
 
-Exactly one outcome per replication:
+The model classifies by version 2, :mod:`sim.rules.taxonomy` (docs/ODD.md §7.12): its
+:data:`~sim.rules.taxonomy.OUTCOMES_V2` is the one list of outcome names the code uses.
+:func:`is_ceasefire` and :func:`ceasefire_agreed` are used by both versions and by the rounds;
+:func:`classify`, :data:`OUTCOMES_V1` and :func:`dictated_peace` are version 1, kept as the
+reference version 2 is tested against (without a humanitarian track the two agree name for name).
+
+Version 1 gives exactly one outcome per replication:
 
 * ``comprehensive`` — every agenda issue settled. The settlement ends the fighting whatever value
   the ceasefire-sequencing issue took (sequencing matters while a treaty is still open).
@@ -19,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-OUTCOMES = ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
+OUTCOMES_V1 = ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
 COMPREHENSIVE, CEASEFIRE, PARTIAL, STALEMATE, COLLAPSE = range(5)
 
 
@@ -48,7 +54,7 @@ def classify(
     walked_out: np.ndarray,
     ceasefire_side: str = "low",
 ) -> np.ndarray:
-    """Outcome codes (indices into :data:`OUTCOMES`).
+    """Version 1 outcome codes (indices into :data:`OUTCOMES_V1`).
 
     Args:
         settled: (R, I) bool. terms: (R, I) settled values. agenda: (I,) bool, the issues on

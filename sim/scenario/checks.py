@@ -27,6 +27,7 @@ def consistency_problems(scn: Scenario) -> list[Problem]:
         *_pressure_problems(scn),
         *_event_problems(scn),
         *_reference_problems(scn),
+        *_humanitarian_problems(scn),
     ]
 
 
@@ -164,3 +165,25 @@ def _reference_problems(scn: Scenario) -> Iterator[Problem]:
         issue = getattr(durability, field)
         if issue is not None and issue not in scn.issues:
             yield ("outcomes", "durability", field), _unknown("issue", issue, issues)
+    if durability.monthly_hazard is not None and durability.hazards.bare_ceasefire is not None:
+        yield (("outcomes", "durability", "monthly_hazard"),
+               "monthly_hazard is the hazard of a bare ceasefire, which hazards.bare_ceasefire "
+               "also sets: give one of the two (hazards.<kind> sets each kind of agreement)")
+
+
+def _humanitarian_problems(scn: Scenario) -> Iterator[Problem]:
+    track = scn.humanitarian
+    if track is None:
+        return
+    loc = ("humanitarian", "issue")
+    separate = [i for i, issue in scn.issues.items() if issue.track == "separate"]
+    if track.issue not in scn.issues:
+        yield loc, _unknown("issue", track.issue, scn.issue_ids) + (
+            f" (separate-track issues: {', '.join(separate) or 'none'})")
+    elif scn.issues[track.issue].track != "separate":
+        yield loc, (f"'{track.issue}' is on the main track; the humanitarian track exchanges a "
+                    "separate-track issue (track: separate; here: "
+                    f"{', '.join(separate) or 'none'})")
+    elif track.issue in scn.negotiation.first:
+        yield loc, (f"'{track.issue}' is in negotiation.first, but an exchanged issue is never "
+                    "settled, so the rest of the agenda would never open")

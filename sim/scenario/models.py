@@ -19,6 +19,8 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from sim.rules.bdm import OFFER_SELECTIONS, PROBABILITY_METHODS
+from sim.rules.durability_kinds import MONTHLY_HAZARD
+from sim.rules.humanitarian import TRUST_EFFECT
 from sim.rules.mediator import METHODS as MEDIATOR_METHODS
 from sim.scenario.checks import consistency_problems
 from sim.scenario.errors import did_you_mean
@@ -57,12 +59,14 @@ if TYPE_CHECKING:
     Signed = float | DistributionT
     Factor = float | DistributionT
     RiskExponent = float | DistributionT
+    LogOdds = float | DistributionT
 else:
     Share = Number(0, 1)
     Points = Number(0, 100)
     Signed = Number(-1, 1)
     Factor = Number(0, 5)
     RiskExponent = Number(0.25, 4)
+    LogOdds = Number(0, 10)
 
 
 @dataclass(frozen=True)
@@ -280,17 +284,41 @@ class Negotiation(_Model):
         default_factory=ExpectedUtility, description="Options of the expected_utility protocol.")
 
 
-class Durability(_Model):
-    """Whether an agreed ceasefire holds (Fortna's hazard multipliers)."""
+class Hazards(_Model):
+    """Monthly hazard of collapse of each kind of agreement (sim.rules.durability_kinds).
 
-    days: int = Field(default=90, ge=1, le=3650, description="Horizon the ceasefire must survive.")
-    monthly_hazard: Share = Field(default=0.30, description="Base monthly hazard.")
+    A kind left out (None) has the model's default, :data:`MONTHLY_HAZARD`.
+    """
+
+    bare_ceasefire: Share | None = Field(
+        default=None, description=f"A ceasefire without monitors; default {MONTHLY_HAZARD[0]:.3g} "
+        "(S(90) = 0.2).")
+    ceasefire_with_monitors: Share | None = Field(
+        default=None, description=f"A ceasefire with monitors; default {MONTHLY_HAZARD[1]:.3g} "
+        "(S(90) = 0.5).")
+    settlement: Share | None = Field(
+        default=None, description="A settlement of every main-track issue; default "
+        f"{MONTHLY_HAZARD[2]:.3g} (S(365) = 0.5).")
+    settlement_with_guarantees: Share | None = Field(
+        default=None, description="A settlement with monitors and guarantees; default "
+        f"{MONTHLY_HAZARD[3]:.3g} (the settlement's x 0.135).")
+
+
+class Durability(_Model):
+    """Whether an agreement (ceasefire or settlement) holds: a hazard by its kind (Fortna)."""
+
+    days: int = Field(default=90, ge=1, le=3650, description="Horizon the agreement must survive.")
+    monthly_hazard: Share | None = Field(
+        default=None, description="Hazard of a bare ceasefire (the weak ceasefire of earlier "
+        "files): the same key as hazards.bare_ceasefire, give at most one of the two.")
+    hazards: Hazards = Field(
+        default_factory=Hazards, description="Monthly hazard of each kind of agreement.")
     monitors: Factor = Field(default=0.45, description="Hazard multiplier with monitors.")
     guarantees: Factor = Field(
         default=0.6, description="Hazard multiplier with third-party guarantees.")
     imposed: Factor = Field(
         default=1.8, description=(
-            "Hazard multiplier for an imposed ceasefire: a party's utility of the settled terms "
+            "Hazard multiplier for an imposed agreement: a party's utility of the settled terms "
             "is below its round-0 reservation."
         ))
     monitors_issue: str | None = Field(
@@ -302,13 +330,35 @@ class Durability(_Model):
     guarantees_below: Score = Field(
         default=50.0, description="Guarantees apply when that issue settles below this value.")
 
+    @model_validator(mode="after")
+    def _monthly_hazard_is_the_bare_ceasefire_hazard(self) -> Durability:
+        # An earlier file's single hazard was that of a weak ceasefire (docs/ODD.md §7.14): it
+        # becomes hazards.bare_ceasefire, so the resolved scenario has one key for one number.
+        # Both given is refused by the scenario checks, which name the line.
+        if self.monthly_hazard is not None and self.hazards.bare_ceasefire is None:
+            self.hazards.bare_ceasefire = self.monthly_hazard
+            self.monthly_hazard = None
+        return self
+
 
 class Outcomes(_Model):
     """How a replication's result is classified."""
 
     dictated_peace_margin: Share = Field(
         default=0.25, description="Utility margin beyond which terms count as a dictated peace.")
-    durability: Durability = Field(default_factory=Durability, description="Ceasefire durability.")
+    durability: Durability = Field(
+        default_factory=Durability, description="Durability of a ceasefire or settlement.")
+
+
+class HumanitarianTrack(_Model):
+    """A separate-track issue exchanged session after session instead of settled once."""
+
+    issue: Ident = Field(description="The separate-track issue exchanged (prisoners, bodies).")
+    rate: Share = Field(
+        description="Probability of an exchange at a session while trust is neutral (0).")
+    trust_effect: LogOdds = Field(
+        default=TRUST_EFFECT, description="Log-odds of an exchange added per unit of trust "
+        "(trust lies in -1..1).")
 
 
 class Scenario(_Model):
@@ -329,6 +379,9 @@ class Scenario(_Model):
     events: dict[Ident, Event] = Field(default_factory=dict, description="Events by name.")
     negotiation: Negotiation = Field(default_factory=Negotiation, description="Rounds and rules.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Outcome classification.")
+    humanitarian: HumanitarianTrack | None = Field(
+        default=None, description="Repeated exchanges on a separate-track issue (none: the "
+        "issue is settled once, like any other).")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -115,7 +115,7 @@ def format_table(table: pd.DataFrame) -> str:
             ["", "share [95% CI]", *["share, diff vs first [95% CI]"] * (len(labels) - 1)]]
     for output in OUTPUTS:
         part = table[table["output"] == output].set_index("label")
-        name = output.replace("_", " ") + (" *" if output == "ceasefire_holds" else "")
+        name = output.replace("_", " ") + (" *" if output == "agreement_holds" else "")
         grid.append([name, *(_cell(part.loc[lab]) for lab in labels)])
     widths = [max(len(row[c]) for row in grid) + 3 for c in range(len(grid[0]))]
     lines = ["".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -123,7 +123,7 @@ def format_table(table: pd.DataFrame) -> str:
     first = table[table["output"] == OUTPUTS[0]].set_index("label")["n"]
     runs = ", ".join(f"{lab}: {int(first[lab]):,} runs" for lab in labels)
     lines.append(f"({runs}; shares in %, differences in percentage points; "
-                 "* ceasefire holds is a share of the runs that agreed a ceasefire)")
+                 "* agreement holds is a share of the runs that agreed a ceasefire or settlement)")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from sim.plots._common import new_figure, wrap
 from sim.sweep.spec import OUTPUTS
 
 ITEM_COLOURS = ("#4d4d4d", "#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#35978f")
-NAMES = {"dictated_peace": "dictated\npeace", "ceasefire_holds": "ceasefire\nholds*"}
+NAMES = {"dictated_peace": "dictated\npeace", "agreement_holds": "agreement\nholds*"}
 
 
 def compare_figure(table: pd.DataFrame) -> Figure:
@@ -63,7 +63,8 @@ def compare_figure(table: pd.DataFrame) -> Figure:
     bottom.set_xticks(x, [NAMES.get(o, o) for o in OUTPUTS])
     first = table[table["label"] == labels[0]]
     runs = int(first[first["output"] == OUTPUTS[0]]["n"].iloc[0])
-    note = f"reference: {labels[0]} ({runs:,} runs) · * share of runs that agreed a ceasefire"
+    note = (f"reference: {labels[0]} ({runs:,} runs) · * share of runs that agreed a ceasefire "
+            "or settlement")
     fig.suptitle(wrap("Outcome shares compared: " + " vs ".join(labels), 100) + "\n" + note,
                  fontsize=11.5, fontweight="bold", linespacing=1.4)
     return fig

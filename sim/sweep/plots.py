@@ -29,12 +29,12 @@ from matplotlib.ticker import PercentFormatter
 from sim.plots._common import OUTCOME_COLOURS, new_figure, save, wrap
 from sim.sweep.store import PLOTS_DIR, SweepDir, read_sweep_dir
 
-FLAG_COLOURS = {"dictated_peace": "#762a83", "ceasefire_holds": "#2166ac"}
+FLAG_COLOURS = {"dictated_peace": "#762a83", "agreement_holds": "#2166ac"}
 LABELS = {"dictated_peace": "dictated peace",
-          "ceasefire_holds": "ceasefire holds\n(share of ceasefires)"}
+          "agreement_holds": "agreement holds\n(share of agreements)"}
 CMAPS = {"comprehensive": "Greens", "ceasefire": "Greens", "partial": "YlOrBr",
-         "stalemate": "Greys", "collapse": "Reds", "dictated_peace": "Purples",
-         "ceasefire_holds": "Blues"}
+         "humanitarian_only": "PuBu", "stalemate": "Greys", "collapse": "Reds",
+         "dictated_peace": "Purples", "agreement_holds": "Blues"}
 
 
 def plot_sweep(folder: Path | str, out: Path | str | None = None,

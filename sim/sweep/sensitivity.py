@@ -13,7 +13,7 @@ small spurious indices for inputs that do nothing, and in the confidence interva
   of the effects: interactions or non-linearity) (``SALib.analyze.morris``).
 
 An output that does not vary over the sweep (or is undefined at some point, as
-``ceasefire_holds`` is where no replication agreed a ceasefire) gets NaN indices.
+``agreement_holds`` is where no replication agreed a ceasefire or settlement) gets NaN indices.
 """
 
 from __future__ import annotations

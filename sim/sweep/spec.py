@@ -17,7 +17,8 @@ A parameter is any key path that ``ceasefire run --set`` accepts. Grid parameter
 ``values`` list or ``{low, high, steps}`` (evenly spaced, ends included); LHS, Sobol and Morris
 parameters take a range ``{low, high}``. Outputs are outcome names (the share of replications
 ending that way) and the flags ``dictated_peace`` (share of all replications) and
-``ceasefire_holds`` (share of the replications that agreed a ceasefire, as in ``summary.json``).
+``agreement_holds`` (share of the replications that agreed a ceasefire or a settlement, as in
+``summary.json``).
 
 Every problem is reported like a scenario problem: file, line, column, key path and what was
 expected, with a "did you mean" hint for misspelt keys, designs and outputs. Parameter keys are
@@ -48,8 +49,10 @@ from sim.sweep.errors import SweepError
 
 SWEEP_VERSION = 1
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
-FLAGS: tuple[str, ...] = ("dictated_peace", "ceasefire_holds")
-#: Every name allowed in ``outputs``: the five outcomes, then the two flags.
+FLAGS: tuple[str, ...] = ("dictated_peace", "agreement_holds")
+#: Outputs of earlier sweep files that have another name now.
+RENAMED_OUTPUTS = {"ceasefire_holds": "agreement_holds"}
+#: Every name allowed in ``outputs``: the outcomes, then the two flags.
 OUTPUTS: tuple[str, ...] = (*OUTCOMES, *FLAGS)
 #: Outputs used when a sweep file lists none.
 DEFAULT_OUTPUTS: tuple[str, ...] = OUTCOMES
@@ -397,7 +400,11 @@ def _shape_problems(model: _SweepModel, sources: SourceMap) -> list[str]:
     seen: set[str] = set()
     for k, name in enumerate(model.outputs):
         where = ("outputs", str(k))
-        if name not in OUTPUTS:
+        if name in RENAMED_OUTPUTS:
+            problems.append(sources.problem(
+                where, f"output '{name}' is now '{RENAMED_OUTPUTS[name]}' (whether a ceasefire "
+                "or a settlement holds, by the kind of agreement)"))
+        elif name not in OUTPUTS:
             problems.append(sources.problem(
                 where, f"unknown output {show(name)}{did_you_mean(name, OUTPUTS)}; expected an "
                 f"outcome or flag: {one_of(OUTPUTS)}"))

@@ -126,7 +126,7 @@ def test_runs_table_columns_follow_the_contract(tmp_path):
     out = tmp_path / "r"
     assert main(["run", str(TINY), "--runs", "20", "--out", str(out), "--no-plots"]) == 0
     runs = pd.read_parquet(out / "runs.parquet")
-    for col in ["run", "seed", "outcome", "rounds", "dictated_peace", "ceasefire_holds",
+    for col in ["run", "seed", "outcome", "rounds", "dictated_peace", "agreement_holds",
                 "walkout_by", "terms.ceasefire", "utility.red", "fired.leader",
                 "fired.sanctions", "param.battlefield.momentum"]:
         assert col in runs.columns

@@ -19,12 +19,13 @@ TINY = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def _compare(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    """Every column, exactly: outcome, flags, ceasefire_holds, terms, utilities, fired, params."""
+    """Every column, exactly: outcome, flags, agreement_holds, terms, utilities, fired, params."""
     assert list(a.columns) == list(b.columns)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-@pytest.mark.parametrize("path", [TINY / "tiny_two_party.yaml", *shipped_scenarios()],
+@pytest.mark.parametrize("path", [TINY / "tiny_two_party.yaml", TINY / "tiny_humanitarian.yaml",
+                                  *shipped_scenarios()],
                          ids=lambda p: p.stem)
 def test_mesa_and_vector_agree_run_by_run(path):
     scn = load_scenario(path)

@@ -39,7 +39,7 @@ def assert_column_matches(got: pd.Series, expected: list[str]) -> None:
         assert got.tolist() == [int(v) for v in expected], name
     elif types.is_object_dtype(kind) or types.is_string_dtype(kind):
         assert all(isinstance(v, str) for v in got), f"{name}: not all strings"
-    elif not types.is_bool_dtype(kind):  # bool, and the nullable boolean of ceasefire_holds
+    elif not types.is_bool_dtype(kind):  # bool, and the nullable boolean of agreement_holds
         raise AssertionError(f"{name}: no golden rule for dtype {kind}")  # add one, no skip
     assert _as_text(got) == expected, name
 
@@ -50,6 +50,6 @@ def test_golden(name, runs):
     got = regenerate.golden_table(name, runs)
     assert list(got.columns) == list(expected.columns)
     assert len(got) == len(expected) == runs
-    assert got["ceasefire_holds"].dtype == "boolean"
+    assert got["agreement_holds"].dtype == "boolean"
     for col in got.columns:
         assert_column_matches(got[col], expected[col].tolist())

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from sim.batch.draws import draw, replication_seeds
 from sim.engine.runner import simulate
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = [ROOT / "scenarios" / "istanbul_2025.yaml", ROOT / "scenarios" / "istanbul_2022.yaml",
-         ROOT / "tests" / "scenarios" / "tiny_uncertain.yaml"]
+         ROOT / "tests" / "scenarios" / "tiny_uncertain.yaml",
+         ROOT / "tests" / "scenarios" / "tiny_humanitarian.yaml"]
 SHORT, LONG, RUNS = 8, 20, 40
 
 
@@ -37,6 +40,17 @@ def test_the_first_rounds_do_not_depend_on_the_window(path):
     # and every run's first rounds are the same, position by position
     first = long.rounds[long.rounds["round"] <= SHORT].reset_index(drop=True)
     pd.testing.assert_frame_equal(short.rounds, first)
+
+
+def test_a_round_draws_the_same_numbers_whatever_the_window():
+    """The per-round block (shock, acceptance noise, walkout and exchange uniforms) comes last."""
+    seeds = replication_seeds(5, 0, 6)
+    short, long = (draw(seeds, [], rounds, 4, 3, 2) for rounds in (SHORT, LONG))
+    for name in ("shocks", "z_issue", "z_package", "u_walkout", "u_exchange"):
+        np.testing.assert_array_equal(getattr(short, name), getattr(long, name)[:, :SHORT])
+    np.testing.assert_array_equal(short.u_durability, long.u_durability)
+    assert short.u_exchange.shape == (6, SHORT)
+    assert ((long.u_exchange > 0) & (long.u_exchange < 1)).all()
 
 
 def test_the_mesa_engine_agrees():

@@ -30,21 +30,26 @@ def test_replications_respect_the_invariants(tmp_path_factory, data):
     assert (runs["rounds"] <= data["negotiation"]["max_rounds"]).all()
     assert (runs["rounds"] >= 1).all()
     thr = data["issues"]["ceasefire"]["ceasefire_threshold"]
+    main = np.array([data["issues"][i].get("track", "main") == "main" for i in issues])
     for k, row in runs.iterrows():
         out = row["outcome"]
         if out == "comprehensive":
-            assert settled[k].all()
+            assert settled[k][main].all()
         if out == "ceasefire":
-            assert row["terms.ceasefire"] <= thr and not settled[k].all()
+            assert row["terms.ceasefire"] <= thr and not settled[k][main].all()
         if out == "stalemate":
             assert not settled[k].any() and row["walkout_by"] == ""
+        if out == "humanitarian_only":
+            assert settled[k][~main].any() and not settled[k][main].any()
+            assert row["walkout_by"] == ""
         if out == "collapse":
             assert row["walkout_by"] != ""
         if out == "partial":
-            assert settled[k].any() and not settled[k].all()
+            assert settled[k][main].any() and not settled[k][main].all()
+            assert row["walkout_by"] == ""
         if out not in ("comprehensive", "ceasefire"):
-            assert row["ceasefire_holds"] is np.nan or row["ceasefire_holds"] is None or \
-                str(row["ceasefire_holds"]) == "<NA>"
+            assert row["agreement_holds"] is np.nan or row["agreement_holds"] is None or \
+                str(row["agreement_holds"]) == "<NA>"
     mesa = simulate(scn, runs=2, seed=3, engine="mesa", trace_runs=0).runs
     assert list(mesa["outcome"]) == list(runs["outcome"][:2])
     np.testing.assert_allclose(mesa[[f"terms.{i}" for i in issues]].to_numpy(float),

@@ -61,9 +61,9 @@ def test_monitors_and_guarantees_scale_the_hazard_when_their_condition_holds(
     # multiplier 0: no hazard at all, the ceasefire holds; without it, the hazard of 0.99 a month
     # over 10 years leaves no chance
     key = "outcomes.durability"
-    holds = runs_of(f"{key}.{issue_key}=ceasefire", f"{key}.{below_key}=50")["ceasefire_holds"]
+    holds = runs_of(f"{key}.{issue_key}=ceasefire", f"{key}.{below_key}=50")["agreement_holds"]
     assert holds.tolist() == [True] * 20, f"{factor} (30 < 50) should remove the hazard"
-    fails = runs_of(f"{key}.{issue_key}=ceasefire", f"{key}.{below_key}=20")["ceasefire_holds"]
+    fails = runs_of(f"{key}.{issue_key}=ceasefire", f"{key}.{below_key}=20")["agreement_holds"]
     assert fails.tolist() == [False] * 20, f"{factor} should not deploy: 30 is not below 20"
 
 
@@ -72,8 +72,8 @@ def test_an_imposed_ceasefire_gets_the_imposed_multiplier():
     # below its round-0 reservation, so the ceasefire counts as imposed (multiplier 0 here)
     imposed = runs_of("actors.red.reservation=0.5", "battlefield.war_cost.red=0.3")
     assert (imposed["outcome"] == "comprehensive").all()
-    assert imposed["ceasefire_holds"].tolist() == [True] * 20
-    assert runs_of()["ceasefire_holds"].tolist() == [False] * 20  # not imposed: no multiplier
+    assert imposed["agreement_holds"].tolist() == [True] * 20
+    assert runs_of()["agreement_holds"].tolist() == [False] * 20  # not imposed: no multiplier
 
 
 @pytest.mark.parametrize("margin, dictated", [(0.3, True), (0.5, False)])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sim.engine.runner import simulate
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import load_scenario
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "istanbul_2025.yaml"

@@ -47,7 +47,7 @@ def test_stronger_russian_momentum_does_not_make_a_ceasefire_more_likely():
 
 
 def test_a_leader_in_the_room_does_not_make_agreement_less_likely():
-    agreed = ("comprehensive", "ceasefire", "partial")
+    agreed = ("comprehensive", "ceasefire", "partial", "humanitarian_only")
     delegation = share(BASE, outcomes=agreed)
     leader = share(ROOT / "scenarios" / "istanbul_2025_putin_attends.yaml", outcomes=agreed)
     assert not_lower(leader, delegation), (delegation, leader)
@@ -104,3 +104,28 @@ def test_mirror_image_scenario_gives_the_mirror_image_outcome(tmp_path, method):
                                b.loc[same, terms].to_numpy(float), atol=1e-6, equal_nan=True)
     assert list(a.loc[same, "utility.red"]) == pytest.approx(list(b.loc[same, "utility.blue"]),
                                                              abs=1e-6, nan_ok=True)
+
+
+def test_swapping_the_sides_roles_swaps_the_side_a_peace_is_imposed_on(tmp_path):
+    """The mirror image with the sides listed the other way round: the loser is now sides[0].
+
+    Momentum is fixed and has no volatility, so that negating it (the same side stays favoured)
+    gives the same front run by run.
+    """
+    data = yaml.safe_load(TINY.read_text().replace(" on: ", " 'on': "))
+    data["battlefield"].update(momentum=0.3, volatility=0.0)
+    original = tmp_path / "original.yaml"
+    original.write_text(yaml.safe_dump(data, sort_keys=False))
+    mirror = _mirror(yaml.safe_load(original.read_text()))
+    mirror["battlefield"]["sides"] = ["red", "blue"]  # red has blue's part, and is listed first
+    mirror["battlefield"]["momentum"] = -0.3  # so that blue (red's part) is still favoured
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(yaml.safe_dump(mirror, sort_keys=False))
+    a = simulate(load_scenario(original), runs=200, seed=3, trace_runs=0).runs
+    b = simulate(load_scenario(swapped), runs=200, seed=3, trace_runs=0).runs
+    assert set(a["imposed_on"]) == {"blue"} and a["dictated_peace"].all()
+    same = a["outcome"] == b["outcome"]
+    assert same.mean() >= 0.99
+    # the same party loses, under its new name, and it is now the first side
+    assert (b.loc[same, "imposed_on"] == "red").all()
+    assert (b["dictated_peace"] == (b["imposed_on"] != "")).all()

@@ -15,7 +15,8 @@ from sim.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent / "scenarios"
-CASES = {"tiny_two_party": 30, "zeuthen_single_issue": 1, "tiny_uncertain": 30}
+CASES = {"tiny_two_party": 30, "zeuthen_single_issue": 1, "tiny_uncertain": 30,
+         "tiny_humanitarian": 30}
 
 
 def golden_table(name: str, runs: int):

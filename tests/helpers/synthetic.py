@@ -1,9 +1,9 @@
 """Synthetic run tables that follow the run-table contract, for the results and plots tests.
 
 The numbers are made up (no model runs): they only have the shapes, dtypes and regularities of
-real output (terms settled only where the outcome says so, NA ``ceasefire_holds`` without a
-ceasefire, trajectories that stop at the replication's last round), so the results and plotting
-layers can be exercised without the engine.
+real output (terms settled only where the outcome says so, NA ``agreement_holds`` without a
+ceasefire or settlement, trajectories that stop at the replication's last round), so the results
+and plotting layers can be exercised without the engine.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ _OPENING = {  # actor -> issue -> opening position; where each party drifts to
     "usa": {"ceasefire": 30.0, "territory": 60.0, "humanitarian": 15.0},
 }
 _TARGET = {"ceasefire": 30.0, "territory": 62.0, "humanitarian": 18.0}
-_OUTCOME_P = (0.10, 0.25, 0.20, 0.30, 0.15)
+_OUTCOME_P = (0.10, 0.25, 0.10, 0.20, 0.20, 0.15)  # in the order of OUTCOMES
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +95,8 @@ def _settled_issues(outcome: str, rng: np.random.Generator) -> set[str]:
         extra = {"humanitarian"} if rng.random() < 0.6 else set()
         return {"ceasefire"} | extra
     if outcome == "partial":
+        return {"territory"} | ({"humanitarian"} if rng.random() < 0.5 else set())
+    if outcome == "humanitarian_only":
         return {"humanitarian"}
     return set()
 
@@ -143,6 +145,7 @@ def _trajectory(
                 "position": np.clip(pos, 0, 100).ravel(),
                 "momentum": np.broadcast_to(momentum[: last + 1, None, None], shape).ravel(),
                 "settled": done.ravel(),
+                "exchange": np.zeros(pos.size, dtype=bool),
             }
         )
     )
@@ -194,13 +197,16 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
                 terms[issue] = np.nan
         _trajectory(round_rows, k, last, speed, momentum, terms, settle_round, rng)
         has_ceasefire = outcome in ("comprehensive", "ceasefire")
+        dictated = has_ceasefire and bool(rng.random() < 0.3)
         row: dict[str, Any] = {
             "run": k,
             "seed": child_seeds[k],
             "outcome": outcome,
             "rounds": last,
-            "dictated_peace": bool(settled) and bool(rng.random() < 0.3),
-            "ceasefire_holds": bool(rng.random() < 0.55) if has_ceasefire else None,
+            "dictated_peace": dictated,
+            "imposed_on": str(rng.choice(["russia", "ukraine"])) if dictated else "",
+            "agreement_holds": bool(rng.random() < 0.55) if has_ceasefire else None,
+            "exchanges": 0,  # the humanitarian issue is settled once here, never exchanged
             "walkout_by": str(rng.choice(["russia", "ukraine"])) if outcome == "collapse" else "",
         }
         row.update({f"terms.{i}": terms[i] for i in issues})
@@ -212,9 +218,10 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
         run_rows.append(row)
 
     runs_df = pd.DataFrame(run_rows)
-    runs_df["ceasefire_holds"] = runs_df["ceasefire_holds"].astype("boolean")
+    runs_df["agreement_holds"] = runs_df["agreement_holds"].astype("boolean")
     rounds_df = pd.concat(round_rows, ignore_index=True)
-    meta = {**META, "runs": runs, "seed": seed, "trace_runs": runs, "max_rounds": max_rounds}
+    meta = {**META, "runs": runs, "seed": seed, "trace_runs": runs, "max_rounds": max_rounds,
+            "battlefield_sides": ["russia", "ukraine"], "durability_days": 90}
     manifest = {
         "package": "ceasefire-sim",
         "seed": seed,

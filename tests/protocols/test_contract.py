@@ -15,7 +15,7 @@ import pytest
 
 from sim.engine.runner import simulate
 from sim.protocols import ACTOR_SELECTIONS, get, names
-from sim.rules.outcome import OUTCOMES
+from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import load_scenario
 
 TINY = Path(__file__).resolve().parents[1] / "scenarios"
@@ -53,7 +53,7 @@ class ProtocolContract:
         assert set(runs["walkout_by"]) <= parties | {""}
         assert ((runs["walkout_by"] != "") == (runs["outcome"] == "collapse")).all()
         peace = runs["outcome"].isin(["comprehensive", "ceasefire"])
-        assert (runs["ceasefire_holds"].isna() == ~peace).all()
+        assert (runs["agreement_holds"].isna() == ~peace).all()
         assert not (runs["dictated_peace"] & ~peace).any()
         # every traced run has its opening and no round after its end
         last = res.rounds.groupby("run")["round"].agg(["min", "max"])

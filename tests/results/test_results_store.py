@@ -41,7 +41,7 @@ def test_round_trip(write_kwargs, synthetic, tmp_path):
     # The synthetic tables already follow the contract, so they come back unchanged.
     pdt.assert_frame_equal(rd.runs, synthetic.runs, check_dtype=True)
     pdt.assert_frame_equal(rd.rounds, synthetic.rounds, check_dtype=True)
-    assert rd.runs["ceasefire_holds"].dtype == "boolean"
+    assert rd.runs["agreement_holds"].dtype == "boolean"
     assert isinstance(rd.runs.index, pd.RangeIndex)
     assert rd.meta == normalise_meta({**synthetic.meta, "name": "synthetic"})
     assert rd.summary == json.loads(json.dumps(summarise(synthetic.runs, synthetic.meta)))
@@ -58,6 +58,7 @@ def test_meta_anchors_survive_json(write_kwargs, tmp_path):
         "comprehensive",
         "ceasefire",
         "partial",
+        "humanitarian_only",
         "stalemate",
         "collapse",
     ]
@@ -206,7 +207,7 @@ def test_missing_values_only_where_the_contract_allows_them(write_kwargs, synthe
 
 def test_object_columns_are_coerced_to_the_contract_dtypes(write_kwargs, synthetic, tmp_path):
     runs = synthetic.runs.astype(
-        {"outcome": object, "walkout_by": object, "ceasefire_holds": object, "rounds": "int32"}
+        {"outcome": object, "walkout_by": object, "agreement_holds": object, "rounds": "int32"}
     )
     a = write_run_dir(tmp_path / "a", **write_kwargs)
     b = write_run_dir(tmp_path / "b", **{**write_kwargs, "runs_df": runs})

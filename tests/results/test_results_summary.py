@@ -21,6 +21,8 @@ def test_top_level_keys(summary):
         "seed",
         "outcomes",
         "flags",
+        "imposed_on",
+        "exchanges",
         "rounds",
         "terms",
         "fired",
@@ -52,11 +54,24 @@ def test_flags(summary, synthetic):
     dictated = summary["flags"]["dictated_peace"]
     assert dictated["count"] == int(runs["dictated_peace"].sum())
     assert dictated["share"] == pytest.approx(runs["dictated_peace"].mean())
-    holds = summary["flags"]["ceasefire_holds"]
+    holds = summary["flags"]["agreement_holds"]
     with_ceasefire = runs["outcome"].isin(["comprehensive", "ceasefire"])
-    assert holds["of"] == int(with_ceasefire.sum()) == int(runs["ceasefire_holds"].notna().sum())
-    assert holds["count"] == int(runs["ceasefire_holds"].sum())
+    assert holds["of"] == int(with_ceasefire.sum()) == int(runs["agreement_holds"].notna().sum())
+    assert holds["count"] == int(runs["agreement_holds"].sum())
     assert holds["share"] == pytest.approx(holds["count"] / holds["of"])
+    assert list(summary["imposed_on"]) == ["russia", "ukraine"]  # the battlefield sides
+    for side, entry in summary["imposed_on"].items():
+        assert entry["count"] == int((runs["imposed_on"] == side).sum())
+    assert sum(e["count"] for e in summary["imposed_on"].values()) == dictated["count"]
+
+
+def test_exchanges(synthetic):
+    runs = synthetic.runs.copy()
+    runs["exchanges"] = [k % 4 for k in range(len(runs))]  # 0, 1, 2, 3, 0, ...
+    got = summarise(runs, synthetic.meta)["exchanges"]
+    assert got["mean"] == pytest.approx(1.5)
+    assert (got["p10"], got["p50"], got["p90"]) == (0.0, 1.5, 3.0)
+    assert got["any"]["count"] == 150 and got["any"]["share"] == pytest.approx(0.75)
 
 
 def test_rounds(summary, synthetic):
@@ -87,7 +102,7 @@ def test_fired_shares(summary, synthetic):
 def test_json_safe_with_nulls_for_undefined_numbers(synthetic):
     runs = synthetic.runs.copy()
     runs["terms.territory"] = np.nan
-    runs["ceasefire_holds"] = pd.array([pd.NA] * len(runs), dtype="boolean")
+    runs["agreement_holds"] = pd.array([pd.NA] * len(runs), dtype="boolean")
     summary = summarise(runs, synthetic.meta)
     text = json.dumps(summary, allow_nan=False)  # raises on NaN
     assert json.loads(text) == summary
@@ -98,7 +113,7 @@ def test_json_safe_with_nulls_for_undefined_numbers(synthetic):
         "p90": None,
         "settled_share": 0.0,
     }
-    holds = summary["flags"]["ceasefire_holds"]
+    holds = summary["flags"]["agreement_holds"]
     assert holds == {"share": None, "ci95": [0.0, 1.0], "count": 0, "of": 0}
 
 

@@ -1,4 +1,4 @@
-"""Tests for sim.rules.durability (docs/ODD.md §7.14, ``ceasefire_holds``)."""
+"""Tests for sim.rules.durability (docs/ODD.md §7.14, ``agreement_holds``)."""
 
 from __future__ import annotations
 

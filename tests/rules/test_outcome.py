@@ -9,7 +9,7 @@ from sim.rules.outcome import (
     CEASEFIRE,
     COLLAPSE,
     COMPREHENSIVE,
-    OUTCOMES,
+    OUTCOMES_V1,
     PARTIAL,
     STALEMATE,
     ceasefire_agreed,
@@ -36,15 +36,15 @@ def one(settled, terms=(0.0, 0.0, 0.0), walked_out=False, agenda=AGENDA):
         np.array([walked_out]),
     )
     assert code.shape == (1,)
-    return OUTCOMES[int(code[0])]
+    return OUTCOMES_V1[int(code[0])]
 
 
 def test_outcome_codes_match_names():
-    assert OUTCOMES[COMPREHENSIVE] == "comprehensive"
-    assert OUTCOMES[CEASEFIRE] == "ceasefire"
-    assert OUTCOMES[PARTIAL] == "partial"
-    assert OUTCOMES[STALEMATE] == "stalemate"
-    assert OUTCOMES[COLLAPSE] == "collapse"
+    assert OUTCOMES_V1[COMPREHENSIVE] == "comprehensive"
+    assert OUTCOMES_V1[CEASEFIRE] == "ceasefire"
+    assert OUTCOMES_V1[PARTIAL] == "partial"
+    assert OUTCOMES_V1[STALEMATE] == "stalemate"
+    assert OUTCOMES_V1[COLLAPSE] == "collapse"
 
 
 @pytest.mark.parametrize(

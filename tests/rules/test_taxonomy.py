@@ -170,7 +170,7 @@ def test_same_as_version_one_without_a_humanitarian_track():
     no_separate = np.zeros(4, bool)
     old = v1.classify(settled, terms, np.ones(4, bool), no_separate, CF, THRESHOLD, walked)
     new = classify(settled, terms, no_separate, CF, THRESHOLD, walked, np.zeros(r, int))
-    np.testing.assert_array_equal(np.array(v1.OUTCOMES)[old], np.array(OUTCOMES_V2)[new])
+    np.testing.assert_array_equal(np.array(v1.OUTCOMES_V1)[old], np.array(OUTCOMES_V2)[new])
     assert set(np.unique(new)) == {COMPREHENSIVE, CEASEFIRE, PARTIAL, STALEMATE, COLLAPSE}
 
 

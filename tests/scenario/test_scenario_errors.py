@@ -94,6 +94,20 @@ CASES = [
     ("durability issue unknown", lambda t: t + "outcomes:\n  durability:\n"
      "    monitors_issue: cease\n", "monitors_issue", "outcomes.durability.monitors_issue",
      "unknown issue 'cease'"),
+    ("monthly hazard and the bare ceasefire hazard both", lambda t: t + "outcomes:\n"
+     "  durability:\n    monthly_hazard: 0.3\n    hazards: {bare_ceasefire: 0.2}\n",
+     "monthly_hazard", "outcomes.durability.monthly_hazard", "give one of the two"),
+    ("hazard of an unknown kind", lambda t: t + "outcomes:\n  durability:\n"
+     "    hazards: {settlment: 0.2}\n", "hazards", "outcomes.durability.hazards.settlment",
+     "did you mean 'settlement'?"),
+    ("humanitarian issue unknown", lambda t: t + "humanitarian: {issue: lnd, rate: 0.5}\n",
+     "humanitarian:", "humanitarian.issue", "did you mean 'land'?"),
+    ("humanitarian issue on the main track", lambda t: t + "humanitarian:\n  issue: land\n"
+     "  rate: 0.5\n", "issue: land", "humanitarian.issue", "is on the main track"),
+    ("humanitarian key misspelt", lambda t: t + "humanitarian:\n  issue: land\n"
+     "  rat: 0.5\n", "rat:", "humanitarian.rat", "did you mean 'rate'?"),
+    ("humanitarian rate out of range", lambda t: t + "humanitarian:\n  issue: land\n"
+     "  rate: 1.5\n", "rate:", "humanitarian.rate", "1"),
     ("two ceasefire issues", _replace("    label: Land\n", "    label: Land\n"
      "    decides_ceasefire: True\n"), "decides_ceasefire: True",
      "issues.land.decides_ceasefire", "only one issue"),
@@ -225,3 +239,13 @@ def test_valid_minimal_scenario_loads(write, minimal):
     assert scn.issue_ids == ["ceasefire", "land"]
     assert scn.parties == ["red", "blue"]
     assert scn.ceasefire_issue == "ceasefire"
+
+
+def test_an_exchanged_issue_cannot_be_taken_first(write, minimal, line_of, load_error):
+    text = minimal.replace("  land:\n    label: Land\n",
+                           "  land:\n    label: Land\n    track: separate\n")
+    text += "negotiation: {first: [land]}\nhumanitarian:\n  issue: land\n  rate: 0.5\n"
+    path = write(text)
+    message = load_error(path).message
+    assert f"{path}:{line_of(text, 'issue: land')}:" in message
+    assert "humanitarian.issue: 'land' is in negotiation.first" in message

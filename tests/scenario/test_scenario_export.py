@@ -69,7 +69,8 @@ def test_json_schema_is_json_and_names_the_top_level_keys():
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"schema", "name", "issues", "actors"}
     top = {"schema", "name", "title", "extends", "seed", "runs", "issues", "actors",
-           "battlefield", "pressure", "events", "negotiation", "outcomes"}
+           "battlefield", "pressure", "events", "negotiation", "outcomes",
+           "humanitarian"}
     assert set(schema["properties"]) == top
 
 

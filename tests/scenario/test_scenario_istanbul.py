@@ -89,6 +89,17 @@ def test_run_settings(scn):
     assert scn.outcomes.durability.guarantees_issue == "security_guarantees"
 
 
+def test_the_humanitarian_track_is_exchanged_session_after_session(scn):
+    track = scn.humanitarian
+    assert track is not None and track.issue == "humanitarian"
+    assert scn.issues["humanitarian"].track == "separate"
+    assert (track.rate.dist, track.rate.a, track.rate.b) == ("beta", 6, 4)  # mean 0.6
+    assert track.trust_effect == 1.5
+    assert "humanitarian.rate" in [u.path for u in uncertain_inputs(scn)]
+    for variant in BASELINE.parent.glob("istanbul_2025_*.yaml"):  # the variants inherit it
+        assert load_scenario(variant).humanitarian == track
+
+
 _NUMERIC_VALUE = re.compile(r"^\s*[\w.]+:\s*(-?[\d.]+|\{[^}]*\d[^}]*\})\s*(#.*)?$")
 _ANCHOR = re.compile(r"^\s*\d+(\.\d+)?:")
 

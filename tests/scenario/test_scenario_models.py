@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import types
 
+import numpy as np
 import pytest
 import yaml
 from pydantic import ValidationError
 
-from sim.scenario import RUNTIME_SETTABLE, Scenario, is_distribution, load_scenario
+from sim.batch.params import compile_params
+from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
+from sim.scenario import RUNTIME_SETTABLE, Scenario, is_distribution, load_scenario, resolved_yaml
 from sim.scenario import strategy as strategy_module
 from sim.scenario.models import Actor
 from sim.scenario.numbers import Normal
@@ -45,6 +48,36 @@ def test_defaults(minimal):
     assert scn.issues["land"].track == "main"
     assert scn.issues["land"].status_quo is None
     assert scn.battlefield.volatility == 0.05 and scn.battlefield.rearm_fear == 0.0
+
+
+def test_durability_hazards_by_kind_default_to_the_model_s(minimal):
+    dur = Scenario.model_validate(yaml.safe_load(minimal)).outcomes.durability
+    assert dur.monthly_hazard is None
+    assert [getattr(dur.hazards, k) for k in KINDS] == [None] * 4  # the model's own
+    params = compile_params(Scenario.model_validate(yaml.safe_load(minimal)),
+                            {"battlefield.momentum": np.zeros(2)}, 2)
+    np.testing.assert_array_equal(params.outcomes.hazards, [MONTHLY_HAZARD] * 2)
+
+
+def test_monthly_hazard_of_earlier_files_is_the_bare_ceasefire_hazard(minimal):
+    data = yaml.safe_load(minimal + "outcomes:\n  durability: {monthly_hazard: 0.3}\n")
+    dur = Scenario.model_validate(data).outcomes.durability
+    assert dur.hazards.bare_ceasefire == 0.3 and dur.monthly_hazard is None
+    assert dur.hazards.settlement is None  # the other kinds keep the model's defaults
+    # the resolved scenario has one key for the one number, and loads back the same
+    again = Scenario.model_validate(yaml.safe_load(resolved_yaml(Scenario.model_validate(data))))
+    assert again.outcomes.durability == dur
+
+
+def test_the_humanitarian_block(minimal):
+    assert Scenario.model_validate(yaml.safe_load(minimal)).humanitarian is None
+    text = minimal.replace("    label: Land\n", "    label: Land\n    track: separate\n")
+    data = yaml.safe_load(text + "humanitarian: {issue: land, rate: {dist: beta, a: 6, b: 4}}\n")
+    track = Scenario.model_validate(data).humanitarian
+    assert track.issue == "land" and track.trust_effect == 1.5  # the rules module's default
+    assert is_distribution(track.rate)
+    with pytest.raises(ValidationError, match="rate"):  # the rate has no default
+        Scenario.model_validate({**data, "humanitarian": {"issue": "land"}})
 
 
 def test_a_mediator_gets_the_nash_method_by_default():

@@ -32,7 +32,7 @@ def test_difference_sign_and_interval(compared):
     assert ((ok["diff_lo"] <= ok["diff"]) & (ok["diff"] <= ok["diff_hi"])).all()
     assert a["diff"].isna().all()  # the reference has no difference
     assert ((table["lo"] <= table["share"].fillna(0)) | table["share"].isna()).all()
-    assert (table[table["output"] != "ceasefire_holds"]["n"] == 300).all()
+    assert (table[table["output"] != "agreement_holds"]["n"] == 300).all()
 
 
 def test_files_and_text(compared):

@@ -39,12 +39,12 @@ def test_folder_layout_and_table(reference, grid_file):
     assert t["point"].tolist() == [0, 1, 2, 3]
     assert t[["pressure.sanctions.war_cost", "battlefield.momentum.mean"]].values.tolist() == [
         [0.0, -0.5], [0.0, 0.5], [0.02, -0.5], [0.02, 0.5]]
-    for out in ("comprehensive", "partial", "stalemate", "dictated_peace", "ceasefire_holds"):
+    for out in ("comprehensive", "partial", "stalemate", "dictated_peace", "agreement_holds"):
         assert {f"{out}.share", f"{out}.lo", f"{out}.hi"} <= set(t.columns)
     assert (t["runs"] == 40).all()
     assert (t["comprehensive.lo"] <= t["comprehensive.share"]).all()
     assert (t["comprehensive.share"] <= t["comprehensive.hi"]).all()
-    assert "ceasefire_holds.of" in t.columns
+    assert "agreement_holds.of" in t.columns
     assert sd.sensitivity is None and not (reference / "plots").exists()
 
 
@@ -118,7 +118,7 @@ def test_resume_refuses_a_different_sweep(write_sweep, reference):
 
 def test_resume_accepts_changed_outputs(write_sweep, reference):
     fewer = write_sweep(GRID_2X2.replace("outputs: [comprehensive, partial, stalemate, "
-                                         "dictated_peace, ceasefire_holds]",
+                                         "dictated_peace, agreement_holds]",
                                          "outputs: [collapse]"), "fewer.yaml")
     run_sweep(fewer, resume=reference, plots=False)
     t = _points(reference)

@@ -33,7 +33,8 @@ def test_valid_grid_loads_with_defaults(write_sweep):
     assert sw.runs_per_point == 40 and sw.seed == 1  # the scenario's runs and seed
     assert sw.parameters["battlefield.momentum.mean"].levels() == [-0.5, -0.25, 0.0, 0.25, 0.5]
     assert sw.parameters["negotiation.max_rounds"].levels() == [6, 8, 10]  # stays integer
-    assert sw.outputs == ("comprehensive", "ceasefire", "partial", "stalemate", "collapse")
+    assert sw.outputs == ("comprehensive", "ceasefire", "partial", "humanitarian_only",
+                          "stalemate", "collapse")
     assert validate_sweep(path) == []
     assert is_sweep_file(path) and not is_sweep_file(TINY)
 
@@ -106,6 +107,11 @@ def test_unknown_output_suggests(write_sweep):
     path = write_sweep(GRID_2X2.replace("dictated_peace,", "dictated_pease,"))
     msg = _problems(path)
     assert "outputs.3: unknown output 'dictated_pease'; did you mean 'dictated_peace'?" in msg
+
+
+def test_a_renamed_output_is_refused_with_its_new_name(write_sweep):
+    path = write_sweep(GRID_2X2.replace("agreement_holds]", "ceasefire_holds]"))
+    assert "outputs.4: output 'ceasefire_holds' is now 'agreement_holds'" in _problems(path)
 
 
 def test_missing_base_scenario_and_bad_yaml(write_sweep, tmp_path):

@@ -108,6 +108,7 @@ class NegotiationModel(mesa.Model):
             "aspiration": {a.actor_id: a.aspiration for a in self.parties},
             "reservation": {a.actor_id: a.reservation for a in self.parties},
             "walked_out": [a.actor_id for a in self.parties if a.walked_out],
+            "exchanged": bool(st.exchanged[0]), "trust": float(st.trust[0]),
         })
         self.datacollector.collect(self)
         if not st.active[0]:

@@ -38,3 +38,20 @@ def test_no_outcome_share_jumps_between_neighbouring_values(key, lo, hi):
     grid = shares(key, np.linspace(lo, hi, 11))
     steps = np.abs(np.diff(grid, axis=0))
     assert steps.max() <= MAX_STEP, (key, np.round(100 * grid, 1).tolist())
+
+
+def test_walkouts_rise_gradually_as_the_range_closes():
+    """The logroll case with walkouts on: as B's reservation rises past what any text can give
+    it, its frustration grows and the collapse share climbs gradually, not in one jump (and
+    already before the gap reaches the threshold: the hazard is smooth around it)."""
+    path = BASELINE.parents[1] / "tests" / "scenarios" / "logroll_three_issues.yaml"
+    collapse = []
+    for r in np.linspace(0.6, 1.0, 17):
+        scn = load_scenario(path, overrides=[
+            f"actors.b.reservation={r:.4f}", "negotiation.max_rounds=3",
+            "negotiation.walkout={threshold: 0.1, hazard: 0.5, softness: 0.05}"])
+        runs = simulate(scn, runs=RUNS, seed=2, trace_runs=0).runs
+        collapse.append(float(np.mean(runs["outcome"] == "collapse")))
+    assert collapse[0] == 0.0 and collapse[-1] > 0.3
+    assert np.all(np.diff(collapse) >= -0.03)  # rises (up to noise)
+    assert np.abs(np.diff(collapse)).max() <= 0.15, collapse

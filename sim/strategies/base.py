@@ -2,7 +2,7 @@
 
 Strategies work in *utility space*: each round a party that is not yet satisfied sets its
 aspiration level (the utility it still insists on) and then restates its position so that its
-stated terms are worth exactly that to it (see :func:`sim.rules.concession.restate_position`).
+stated terms are worth exactly that to it (see :func:`sim.rules.frontier.logroll`).
 Every quantity in :class:`ConcessionContext` is an array over replications, so one strategy
 object serves the whole vector engine and the Mesa agents (arrays of length 1) alike.
 """

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from sim.rules.acceptance import acceptance_level
 from sim.rules.battlefield import momentum_step, reservation_step
-from sim.rules.concession import restate_position
 from sim.rules.durability import hold_probability
 from sim.rules.mediator import nash_text
 from sim.rules.third_parties import displaced_positions, pull_weights
@@ -146,38 +145,6 @@ def test_two_party_nash_is_symmetric_and_mirror_invariant(problem):
     np.testing.assert_allclose(utility(swapped[None, :], ideal, weights, rho), u, atol=1e-9)
     mirrored = run_nash((100 - stated, 100 - ideal, weights, rho, reservation))
     np.testing.assert_allclose(mirrored, 100 - x, atol=1e-9)
-
-
-@FAST
-@given(
-    stated=matrices(1, 3, position),
-    target=matrices(1, 3, position),
-    ideal=matrices(1, 3, position),
-    salience=matrices(1, 3, st.floats(0.01, 1.0)),
-    movable=st.lists(st.booleans(), min_size=3, max_size=3),
-    rho=st.sampled_from([1.0, 1.5, 2.0]),
-    aspiration=unit,
-)
-def test_restated_positions_stay_on_the_axes(
-    stated, target, ideal, salience, movable, rho, aspiration
-):
-    w = salience / salience.sum()
-    movable = np.array([movable])
-    new = restate_position(
-        stated, target, movable, ideal, w, np.array([rho]), np.array([aspiration])
-    )
-    assert np.all((new >= 0.0) & (new <= 100.0))
-    np.testing.assert_array_equal(new[~movable], stated[~movable])
-    assert np.all(np.abs(new - target) <= np.abs(stated - target) + 1e-9)
-    u_new = utility(new, ideal, w, rho)[0]
-    u_old = utility(stated, ideal, w, rho)[0]
-    u_target = utility(np.where(movable, target, stated), ideal, w, rho)[0]
-    if u_old >= aspiration > u_target:  # reachable: lands exactly on the aspiration
-        assert abs(u_new - aspiration) <= 1e-9
-    elif u_old >= aspiration:  # the whole way is affordable
-        np.testing.assert_allclose(new, np.where(movable, target, stated), atol=1e-12)
-    else:  # already below the aspiration: no move
-        np.testing.assert_array_equal(new, stated)
 
 
 @FAST

@@ -15,7 +15,6 @@ numbers as ``ceasefire run`` for the same seed::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,37 +36,62 @@ def load(path: str | Path, overrides: Sequence[str] | None = None) -> Scenario:
     return load_scenario(path, overrides=list(overrides or ()))
 
 
-@dataclass
 class Result:
     """The outcome of :func:`run`: tables, summary, and how to save and plot them.
 
     Attributes:
-        scenario: the scenario that ran.
-        runs: one row per replication (``runs.parquet``).
-        rounds: one row per traced run x round x actor x issue (``rounds.parquet``).
-        seed: the master seed.
-        n_runs: the number of replications.
-        engine: the engine asked for.
-        elapsed: seconds of simulation.
         path: the result folder once saved (``None`` before).
     """
 
-    scenario: Scenario
-    runs: pd.DataFrame
-    rounds: pd.DataFrame
-    seed: int
-    n_runs: int
-    engine: str
-    elapsed: float
-    path: Path | None = None
-    _run: RunResult | None = field(default=None, repr=False)
-    _source: Path | None = field(default=None, repr=False)
-    _at_means: bool = field(default=False, repr=False)
+    def __init__(self, run: RunResult, source: Path | None = None,
+                 at_means: bool = False) -> None:
+        self._run = run
+        self._source = source
+        self._at_means = at_means
+        self.path: Path | None = None
+
+    def __repr__(self) -> str:
+        return (f"Result({self.scenario.name!r}, runs={self.n_runs}, seed={self.seed}, "
+                f"engine={self.engine!r}, path={self.path})")
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario that ran."""
+        return self._run.scenario
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replication (``runs.parquet``)."""
+        return self._run.runs
+
+    @property
+    def rounds(self) -> pd.DataFrame:
+        """One row per traced run x round x actor x issue (``rounds.parquet``)."""
+        return self._run.rounds
+
+    @property
+    def seed(self) -> int:
+        """The master seed."""
+        return self._run.seed
+
+    @property
+    def n_runs(self) -> int:
+        """The number of replications."""
+        return self._run.n_runs
+
+    @property
+    def engine(self) -> str:
+        """The engine asked for."""
+        return self._run.engine
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds of simulation."""
+        return self._run.elapsed
 
     @property
     def summary(self) -> dict[str, Any]:
         """Outcome shares with 95% intervals and term summaries, as in ``summary.json``."""
-        assert self._run is not None
         return summarise(self.runs, scenario_meta(self.scenario, self._run))
 
     def save(self, folder: str | Path | None = None, *, root: str | Path = "results",
@@ -88,7 +112,6 @@ class Result:
 
     def _save(self, folder: str | Path | None, *, root: str | Path = "results",
               force: bool = False, plots: bool = False) -> tuple[Path, list[Path]]:
-        assert self._run is not None
         check_output(folder, root, self.scenario.name, force)
         self.path, drawn = save_run(self._run, out=folder, root=root, force=force, plots=plots,
                                     scenario_path=self._source, command="sim.Result.save",
@@ -146,8 +169,7 @@ def run(
         scenario = means_of(scenario)
     res = simulate(scenario, runs=runs, seed=seed, engine=engine, jobs=jobs,
                    trace_runs=trace_runs, progress=progress)
-    return Result(res.scenario, res.runs, res.rounds, res.seed, res.n_runs, res.engine,
-                  res.elapsed, _run=res, _source=source, _at_means=at_means)
+    return Result(res, source, at_means)
 
 
 def sweep(path: str | Path, out: str | Path | None = None, *, jobs: int = 1,

@@ -5,7 +5,7 @@ numbers as ``ceasefire run`` for the same seed::
 
     import sim
 
-    scn = sim.load("scenarios/istanbul_2025.yaml", overrides=["battlefield.momentum.mean=0.5"])
+    scn = sim.load("scenarios/istanbul_2025.yaml", overrides=["battlefield.edge.mean=0.3"])
     res = sim.run(scn, runs=500, seed=1)
     res.summary["outcomes"]["partial"]["share"]
     res.runs.groupby("outcome").size()
@@ -68,6 +68,11 @@ class Result:
     def rounds(self) -> pd.DataFrame:
         """One row per traced run x round x actor x issue (``rounds.parquet``)."""
         return self._run.rounds
+
+    @property
+    def sessions(self) -> pd.DataFrame:
+        """One row per traced run x session (``sessions.parquet``)."""
+        return self._run.sessions
 
     @property
     def seed(self) -> int:

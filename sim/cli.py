@@ -21,10 +21,10 @@ from sim.engine import ENGINES
 EXAMPLES = """\
 examples:
   ceasefire run scenarios/istanbul_2025.yaml                 # 2,000 runs, plots in results/
-  ceasefire run scenarios/istanbul_2025.yaml --runs 500 --set battlefield.momentum.mean=0.5
+  ceasefire run scenarios/istanbul_2025.yaml --runs 500 --set battlefield.edge.mean=0.3
   ceasefire explain scenarios/istanbul_2025.yaml --run 3     # one replication, round by round
   ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
-  ceasefire sweep scenarios/sweeps/eu_pressure_x_momentum.yaml --jobs 2
+  ceasefire sweep scenarios/sweeps/eu_pressure_x_edge.yaml --jobs 2
 """
 
 
@@ -42,7 +42,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="override any scenario key after `extends`, VALUE parsed as YAML, "
-        "e.g. --set battlefield.momentum.mean=0.5 (repeatable)",
+        "e.g. --set battlefield.edge.mean=0.3 (repeatable)",
     )
 
 
@@ -219,6 +219,48 @@ def cmd_import_bdm(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Write the schema 2 text of a schema 1 scenario file (to stdout or ``--out``)."""
+    import os
+    import tempfile
+
+    from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario.migrate import migrate_text
+    from sim.scenario.yamlio import read_yaml
+
+    path = Path(args.file)
+    data, marks = read_yaml(path, args.file)
+    if not isinstance(data, dict) or data.get("schema") != 1:
+        found = data.get("schema") if isinstance(data, dict) else None
+        raise ScenarioError(f"{args.file}: not a schema 1 scenario (schema: {found!r}); "
+                            "nothing to migrate", args.file)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        load_scenario(path)  # the migrated scenario must be valid (errors name file and line)
+    text = path.read_text(encoding="utf-8")
+    out, notes = migrate_text(text, data, marks)
+    for note in notes:
+        print(f"migrated: {note}", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(out)
+        return 0
+    target = Path(args.out)
+    if target.exists() and not args.force:
+        raise ScenarioError(f"{target} exists; give --force to replace it", str(target))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ceasefire`` command."""
     parser = argparse.ArgumentParser(
@@ -287,6 +329,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "migrate", help="write the schema 2 text of a schema 1 scenario file",
+        description="Read a schema 1 scenario file and write it in schema 2 (to stdout, or to "
+        "--out), keeping its comments and layout where the renamed and moved keys allow; the "
+        "keys mapped are listed on stderr. The file is checked first, as `validate` would.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser(
         "import-bdm",

@@ -42,7 +42,7 @@ def scenario_meta(scn: Scenario, result: RunResult) -> dict[str, Any]:
         "name": scn.name, "title": scn.title, "runs": result.n_runs, "seed": result.seed,
         "engine": result.engine, "protocol": scn.negotiation.protocol,
         "trace_runs": min(result.trace_runs, result.n_runs),
-        "max_rounds": scn.negotiation.max_rounds,
+        "max_rounds": scn.sessions,
         "battlefield_sides": list(scn.battlefield.sides) if scn.battlefield else [],
         "durability_days": scn.outcomes.durability.days,
         "issues": {
@@ -114,7 +114,8 @@ def save_run(
         drawn.extend(draw_all(tmp))
 
     folder = write_run_dir(out, root=root, scenario_name=scn.name, seed=result.seed,
-                           runs_df=result.runs, rounds_df=result.rounds, meta=meta,
+                           runs_df=result.runs, rounds_df=result.rounds,
+                           sessions_df=result.sessions, meta=meta,
                            scenario_yaml=resolved, manifest=manifest, force=force,
                            before_publish=draw_plots if plots else None)
     return folder, [folder / "plots" / p.name for p in drawn]

@@ -57,18 +57,29 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     lines.append("Opening positions (each issue's 0-100 axis, see its anchors):")
     for a in p.actors.party_idx:
         lines.append(f"  {name[p.actors.ids[a]]}: {_terms(p.actors.position[0, a], issues)}; "
-                     f"reservation {p.actors.reservation[0, a]:.2f}, "
+                     f"reservation {model.state.reservation[0, a]:.2f} (base "
+                     f"{p.actors.reservation[0, a]:.2f}), "
                      f"delegation authority {p.actors.authority[0, a]:.2f}, "
                      f"strategy {p.actors.strategies[a]!r}")
-    while model.running and model.round < p.agenda.max_rounds:
+    sides = p.battlefield.sides
+    if sides is not None:
+        lines.append(
+            f"The front: true edge {p.battlefield.edge[0]:+.3f} per session (> 0 favours "
+            f"{name[p.actors.ids[sides[0]]]}), volatility {p.battlefield.volatility[0]:.2f}; "
+            + ", ".join(f"{name[p.actors.ids[s]]} believes {model.state.belief[0, s]:+.3f}"
+                        for s in sides))
+    while model.running and model.round < p.agenda.sessions:
         model.step()
         e = model.log[-1]
         t = e["round"]
         lines.append("")
-        lead = f"Round {t}"
-        if p.battlefield.sides is not None:
-            side = name[p.actors.ids[p.battlefield.sides[0 if e["momentum"] >= 0 else 1]]]
-            lead += f" — battlefield momentum {e['momentum']:+.2f} (favours {side})"
+        lead = f"Session {t}"
+        if scn.calendar is not None:
+            lead += f" ({scn.calendar.date_of(t).isoformat()})"
+        if sides is not None:
+            lead += (f" — the front has moved {e['front']:+.2f} in all; beliefs about the edge: "
+                     + ", ".join(f"{name[p.actors.ids[s]]} {e['belief'][s]:+.3f}"
+                                 for s in sides))
         lines.append(lead)
         if e["fired"]:
             lines.append("  Fired: " + ", ".join(e["fired"]))
@@ -78,10 +89,16 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
         answered = open_before & ~p.humanitarian.repeated  # answers on it decide nothing
         lines.append(f"  {who} tables: {_terms(e['text'], issues, open_before)}")
         for pid in parties:
+            if e["ratified"][pid]:
+                verdict = "ratifies" if e["ratified"][pid] > 0 else "refuses to ratify"
+                lines.append(f"  {name[pid]}'s principal {verdict} what its delegation "
+                             "initialled at the last session")
+        for pid in parties:
             ans = e["answers"][pid]
             acc = [issues[i] for i in range(len(issues)) if ans[i] and answered[i]]
             rej = [issues[i] for i in range(len(issues)) if not ans[i] and answered[i]]
-            lines.append(f"  {name[pid]} accepts: {', '.join(acc) or 'nothing'}; "
+            how = " (initialled ad referendum)" if e["initialled"][pid] else ""
+            lines.append(f"  {name[pid]} accepts{how}: {', '.join(acc) or 'nothing'}; "
                          f"rejects: {', '.join(rej) or 'nothing'}")
         for i in e["newly_settled"]:
             lines.append(f"  Agreed: {issues[i]} at {model.state.terms[0, i]:.1f}")
@@ -102,10 +119,10 @@ def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
         "ceasefire": "a general ceasefire was agreed; other main-track issues stayed open",
         "partial": "some main-track issues were settled, but no general ceasefire",
         "humanitarian_only": "only the humanitarian track moved; nothing on the main track",
-        "stalemate": f"the window of {p.agenda.max_rounds} rounds passed with nothing agreed",
+        "stalemate": f"the window of {p.agenda.sessions} sessions passed with nothing agreed",
         "collapse": "a party walked out before a ceasefire",
     }[outcome]
-    lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} rounds — {why}.")
+    lines.append(f"Outcome: {outcome} after {int(fin.rounds[0])} sessions — {why}.")
     settled = model.state.settled[0]
     if settled.any():
         lines.append(f"Settled terms: {_terms(model.state.terms[0], issues, settled)}")

@@ -18,7 +18,7 @@ def test_there_are_shipped_scenarios_and_sweeps():
     assert {"istanbul_2025", "istanbul_2025_putin_attends", "istanbul_2025_trump_attends",
             "istanbul_2025_no_eu_pressure", "istanbul_2025_us_disengages",
             "istanbul_2025_ceasefire_first", "istanbul_2022"} <= names
-    assert {p.stem for p in SWEEPS} == {"eu_pressure_x_momentum", "baseline_sobol"}
+    assert {p.stem for p in SWEEPS} == {"eu_pressure_x_edge", "baseline_sobol"}
 
 
 @pytest.mark.parametrize("path", [*shipped_scenarios(), *SWEEPS], ids=lambda p: p.stem)

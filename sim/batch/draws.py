@@ -10,13 +10,15 @@ replication uses is drawn up front from its own generator, in this fixed order:
 3. one durability uniform;
 4. then, round by round, one block of standard normals per round: the battlefield shock, the
    acceptance noise per actor and issue (A x I), the acceptance noise for whole packages (A),
-   A normals turned into the walkout uniforms by the normal CDF, and one normal turned into the
-   uniform that decides the round's humanitarian exchange.
+   A normals turned into the walkout uniforms by the normal CDF, one normal turned into the
+   uniform that decides the round's humanitarian exchange, A normals turned into the uniforms
+   that decide whether a delegation initials a text, and A normals of noise on a principal's
+   ratification.
 
 So replication k gets the same numbers whatever the engine, the chunking or the number of
 processes, and the two engines can be compared run by run. Because the per-round blocks come
 last, in round order, and have a size that does not depend on the number of rounds, the draws
-of rounds 1..k are the same whatever ``max_rounds`` is: a longer run only appends rounds.
+of sessions 1..k are the same whatever ``sessions`` is: a longer run only appends sessions.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class Draws:
     u_event: np.ndarray
     u_durability: np.ndarray
     u_exchange: np.ndarray  # (R, T) one uniform per round: is there an exchange?
+    u_initial: np.ndarray  # (R, T, A) does a delegation initial a text ad referendum?
+    z_ratify: np.ndarray  # (R, T, A) noise on a principal's ratification
 
     def row(self, k: int) -> Draws:
         """The draws of replication ``k`` of the batch (length-1 leading axis)."""
@@ -72,20 +76,20 @@ class Draws:
             {p: v[k : k + 1] for p, v in self.samples.items()},
             self.shocks[k : k + 1], self.z_issue[k : k + 1], self.z_package[k : k + 1],
             self.u_walkout[k : k + 1], self.u_event[k : k + 1], self.u_durability[k : k + 1],
-            self.u_exchange[k : k + 1],
+            self.u_exchange[k : k + 1], self.u_initial[k : k + 1], self.z_ratify[k : k + 1],
         )
 
 
-def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_actors: int,
+def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_actors: int,
          n_issues: int, n_events: int) -> Draws:
     """Draw every random number for the replications with the given seeds.
 
     Args:
         seeds: per-replication seeds (see :func:`replication_seed`).
         inputs: the scenario's uncertain inputs (objects with ``path`` and ``sample(rng)``).
-        max_rounds, n_actors, n_issues, n_events: sizes of the per-round draws.
+        sessions, n_actors, n_issues, n_events: sizes of the per-session draws.
     """
-    R, T = len(seeds), max_rounds
+    R, T = len(seeds), sessions
     samples = {inp.path: np.empty(R) for inp in inputs}
     shocks = np.empty((R, T))
     z_issue = np.empty((R, T, n_actors, n_issues))
@@ -95,7 +99,9 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_a
     u_durability = np.empty(R)
     u_exchange = np.empty((R, T))
     A, n_i = n_actors, n_issues
-    width = 1 + A * n_i + 2 * A + 1  # one round's block of normals
+    u_initial = np.empty((R, T, A))
+    z_ratify = np.empty((R, T, A))
+    width = 1 + A * n_i + 4 * A + 1  # one round's block of normals
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(int(seed))
         for inp in inputs:
@@ -107,6 +113,9 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], max_rounds: int, n_a
         z_issue[k] = block[:, 1 : 1 + A * n_i].reshape(T, A, n_i)
         z_package[k] = block[:, 1 + A * n_i : 1 + A * n_i + A]
         u_walkout[k] = ndtr(block[:, 1 + A * n_i + A : 1 + A * n_i + 2 * A])
-        u_exchange[k] = ndtr(block[:, 1 + A * n_i + 2 * A])
+        at = 1 + A * n_i + 2 * A
+        u_exchange[k] = ndtr(block[:, at])
+        u_initial[k] = ndtr(block[:, at + 1 : at + 1 + A])
+        z_ratify[k] = block[:, at + 1 + A : at + 1 + 2 * A]
     return Draws(samples, shocks, z_issue, z_package, u_walkout, u_event, u_durability,
-                 u_exchange)
+                 u_exchange, u_initial, z_ratify)

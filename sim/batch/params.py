@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.batch import settable
+from sim.rules.beliefs import DEFAULT_BELIEF_STRENGTH, cost_horizon
 from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
 from sim.rules.humanitarian import TRUST_EFFECT
 from sim.strategies import Strategy, build
@@ -66,9 +67,17 @@ class Actors(Block):
     reservation: np.ndarray  # (R, A)
     risk: np.ndarray  # (R, A)
     authority: np.ndarray  # (R, A)
+    margin: np.ndarray  # (R, A) utility above its mandate a delegation needs to sign
     engagement: np.ndarray  # (R, A)
-    leverage: np.ndarray  # (R, A, A) leverage of actor q on actor a
+    leverage: np.ndarray  # (R, A, A) agreement bonus of actor q for actor a (times engagement)
+    information: np.ndarray  # (R, A) extra sessions of evidence a session with the actor gives
     strategies: list[Strategy | None]  # per actor; None for non-parties
+
+    def row(self, k: int, runs: int) -> Actors:
+        """These actors for replication ``k`` alone (strategy parameters sliced too)."""
+        one = super().row(k, runs)
+        one.strategies = [None if s is None else s.row(k) for s in self.strategies]
+        return one
 
 
 @dataclass
@@ -85,11 +94,10 @@ class Agenda(Block):
     first: np.ndarray  # (I,) bool: issues taken first
     status_quo: np.ndarray  # (I,) NaN when none
     protocol: str
-    max_rounds: int
-    deadline: int | None  # the round the parties know the talks end in, or None
+    sessions: int
+    deadline: int | None  # the session the parties know the talks end in, or None
     mode: str  # "package" | "issue_by_issue"
     noise_sd: np.ndarray  # (R,)
-    delegation_margin: np.ndarray  # (R,)
     walkout_threshold: np.ndarray  # (R,)
     walkout_hazard: np.ndarray  # (R,)
     walkout_softness: np.ndarray  # (R,)
@@ -98,15 +106,17 @@ class Agenda(Block):
 
 @dataclass
 class Battlefield(Block):
-    """The two fighting sides and the front (all zero without a battlefield)."""
+    """The two fighting sides, the front and what each side believes (zeros without one)."""
 
     sides: tuple[int, int] | None
-    momentum: np.ndarray  # (R,) opening momentum
-    drift: np.ndarray  # (R,)
+    edge: np.ndarray  # (R,) true expected movement of the front per session
     volatility: np.ndarray  # (R,)
+    prior_mean: np.ndarray  # (R, A) each side's prior mean of the edge (0 for the others)
+    prior_strength: np.ndarray  # (R, A) its weight in sessions of evidence
+    stake: np.ndarray  # (R,) reservation per unit of believed edge
+    horizon: np.ndarray  # (R,) sessions of cost weighed, 1 / (1 - discount)
     war_cost: np.ndarray  # (R, A)
-    momentum_effect: np.ndarray  # (R,)
-    rearm_fear: np.ndarray  # (R,)
+    rearm_fear: np.ndarray  # (R,) share of the ceasefire stake a pause costs the favoured side
 
 
 @dataclass
@@ -116,22 +126,22 @@ class PressureSpec:
     name: str
     by: int
     on: int
-    kind: str  # "round" | "no_agreement_by_round"
+    kind: str  # "session" | "no_agreement_by"
     at: int
     war_cost: np.ndarray
     leverage: np.ndarray
 
     def fires_at(self) -> int:
-        """Round in which the measure is checked."""
-        return self.at if self.kind == "round" else self.at + 1
+        """Session in which the measure is checked."""
+        return self.at if self.kind == "session" else self.at + 1
 
 
 @dataclass
 class EventSpec:
-    """A scheduled chance event: at ``round``, with ``probability``, set some values."""
+    """A scheduled chance event: at ``session``, with ``probability``, set some values."""
 
     name: str
-    round: int
+    session: int
     probability: np.ndarray
     sets: list[tuple[str, tuple[int, ...], float]] = field(default_factory=list)
 
@@ -254,7 +264,8 @@ def compile_actors(scenario: Any, value: Value, runs: int) -> Actors:
     issues, actors = list(scenario.issues), list(scenario.actors)
     A, n_i = len(actors), len(issues)
     position, ideal, salience = (np.empty((runs, A, n_i)) for _ in range(3))
-    capability, reservation, risk, authority, engagement = (np.empty((runs, A)) for _ in range(5))
+    capability, reservation, risk, authority, engagement, margin, information = (
+        np.empty((runs, A)) for _ in range(7))
     leverage = np.zeros((runs, A, A))
     strategies: list[Strategy | None] = []
     mediator, method = -1, "midpoint"
@@ -266,6 +277,8 @@ def compile_actors(scenario: Any, value: Value, runs: int) -> Actors:
         risk[:, a] = value(f"{pre}.risk", act.risk)
         authority[:, a] = value(f"{pre}.delegation.authority", act.delegation.authority)
         engagement[:, a] = value(f"{pre}.engagement", act.engagement)
+        margin[:, a] = value(f"{pre}.delegation.margin", act.delegation.margin)
+        information[:, a] = value(f"{pre}.information", act.information)
         ideal_map = act.ideal or {}
         for i, iid in enumerate(issues):
             position[:, a, i] = value(f"{pre}.position.{iid}", act.position[iid])
@@ -277,7 +290,9 @@ def compile_actors(scenario: Any, value: Value, runs: int) -> Actors:
         for target, lev in (act.leverage or {}).items():
             leverage[:, a, actors.index(target)] = value(f"{pre}.leverage.{target}", lev)
         if act.role == "party":
-            strategies.append(build(act.strategy.name, **dict(act.strategy.model_extra or {})))
+            params = {k: v if not _is_dist(v) else value(f"{pre}.strategy.{k}", v)
+                      for k, v in act.strategy.params.items()}
+            strategies.append(build(act.strategy.name, **params))
         else:
             strategies.append(None)
         if act.role == "mediator" and mediator < 0:
@@ -289,8 +304,9 @@ def compile_actors(scenario: Any, value: Value, runs: int) -> Actors:
         roles=[scenario.actors[a].role for a in actors], is_party=is_party,
         party_idx=np.flatnonzero(is_party), mediator=mediator, mediator_method=method,
         capability=capability, position=position, ideal=ideal, salience=salience,
-        reservation=reservation, risk=risk, authority=authority, engagement=engagement,
-        leverage=leverage, strategies=strategies,
+        reservation=reservation, risk=risk, authority=authority, margin=margin,
+        engagement=engagement, leverage=leverage, information=information,
+        strategies=strategies,
     )
 
 
@@ -309,11 +325,10 @@ def compile_agenda(scenario: Any, value: Value) -> Agenda:
         first=np.array([i in set(neg.first) for i in issues]),
         status_quo=np.array([np.nan if sq is None else float(sq) for sq in status_quo]),
         protocol=neg.protocol,
-        max_rounds=int(neg.max_rounds),
+        sessions=int(scenario.sessions),
         deadline=None if neg.deadline is None else int(neg.deadline),
         mode=neg.agenda,
         noise_sd=value("negotiation.acceptance_noise", neg.acceptance_noise),
-        delegation_margin=value("negotiation.delegation_margin", neg.delegation_margin),
         walkout_threshold=value("negotiation.walkout.threshold", neg.walkout.threshold),
         walkout_hazard=value("negotiation.walkout.hazard", neg.walkout.hazard),
         walkout_softness=value("negotiation.walkout.softness", neg.walkout.softness),
@@ -322,22 +337,39 @@ def compile_agenda(scenario: Any, value: Value) -> Agenda:
 
 
 def compile_battlefield(scenario: Any, value: Value, runs: int) -> Battlefield:
-    """The ``battlefield`` block (zeros and no sides when the scenario has none)."""
+    """The ``battlefield`` block (zeros and no sides when the scenario has none).
+
+    A side without ``beliefs`` believes the true edge of its replication, strength 3.
+    """
     actors = list(scenario.actors)
-    war_cost = np.zeros((runs, len(actors)))
+    A = len(actors)
+    war_cost, prior_mean = np.zeros((runs, A)), np.zeros((runs, A))
+    prior_strength = np.ones((runs, A))
     bf = scenario.battlefield
+    zero = np.zeros(runs)
     if bf is None:
-        zero = np.zeros(runs)
-        return Battlefield(None, zero, zero, zero, war_cost, zero, zero)
+        return Battlefield(None, zero, np.ones(runs), prior_mean, prior_strength, zero,
+                           np.ones(runs), war_cost, zero)
     for aid, cost in (bf.war_cost or {}).items():
         war_cost[:, actors.index(aid)] = value(f"battlefield.war_cost.{aid}", cost)
+    edge = value("battlefield.edge", bf.edge)
+    for side in bf.sides:
+        a = actors.index(side)
+        held = bf.beliefs.get(side)
+        if held is None:
+            prior_mean[:, a], prior_strength[:, a] = edge, DEFAULT_BELIEF_STRENGTH
+        else:
+            prior_mean[:, a] = value(f"battlefield.beliefs.{side}.mean", held.mean)
+            prior_strength[:, a] = value(f"battlefield.beliefs.{side}.strength", held.strength)
+    discount = value("battlefield.discount", bf.discount)
     return Battlefield(
         sides=(actors.index(bf.sides[0]), actors.index(bf.sides[1])),
-        momentum=value("battlefield.momentum", bf.momentum),
-        drift=value("battlefield.drift", bf.drift),
+        edge=edge,
         volatility=value("battlefield.volatility", bf.volatility),
+        prior_mean=prior_mean, prior_strength=prior_strength,
+        stake=value("battlefield.stake", bf.stake),
+        horizon=cost_horizon(discount, np.inf),
         war_cost=war_cost,
-        momentum_effect=value("battlefield.momentum_effect", bf.momentum_effect),
         rearm_fear=value("battlefield.rearm_fear", bf.rearm_fear),
     )
 
@@ -347,8 +379,9 @@ def compile_schedule(scenario: Any, value: Value) -> Schedule:
     actors = list(scenario.actors)
     pressures = []
     for name, q in scenario.pressure.items():
-        kind = "round" if getattr(q.when, "round", None) is not None else "no_agreement_by_round"
-        at = q.when.round if kind == "round" else q.when.no_agreement_by_round
+        kind = "no_agreement_by" if q.when.no_agreement_by is not None else "session"
+        at = (q.when.no_agreement_by if kind == "no_agreement_by"
+              else _session(scenario, q.when.session, q.when.date))
         pressures.append(PressureSpec(
             name, actors.index(q.by), actors.index(q.on), kind, int(at),
             value(f"pressure.{name}.war_cost", q.war_cost),
@@ -357,9 +390,16 @@ def compile_schedule(scenario: Any, value: Value) -> Schedule:
     events = []
     for name, e in scenario.events.items():
         sets = [(*settable.target(path, actors), float(v)) for path, v in e.set.items()]
-        events.append(EventSpec(name, int(e.round), value(f"events.{name}.probability",
-                                                          e.probability), sets))
+        events.append(EventSpec(name, _session(scenario, e.session, e.date),
+                                value(f"events.{name}.probability", e.probability), sets))
     return Schedule(pressures, events)
+
+
+def _session(scenario: Any, session: int | None, date: Any) -> int:
+    """The session of an event or measure given by session or by date (the calendar's)."""
+    if session is not None:
+        return int(session)
+    return int(scenario.calendar.session_of(date))
 
 
 def compile_outcomes(scenario: Any, value: Value) -> Outcomes:

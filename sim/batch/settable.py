@@ -37,11 +37,13 @@ SETTABLE: tuple[SettableKey, ...] = (
     SettableKey("actors.<id>.capability", "capability", "actor"),
     SettableKey("actors.<id>.reservation", "reservation", "actor"),
     SettableKey("actors.<id>.leverage.<party>", "leverage", "actor,party"),
-    SettableKey("battlefield.momentum_effect", "momentum_effect", ""),
+    SettableKey("actors.<id>.information", "information", "actor"),
+    SettableKey("battlefield.stake", "stake", ""),
     SettableKey("battlefield.rearm_fear", "rearm_fear", ""),
     SettableKey("battlefield.war_cost.<party>", "war_cost", "party"),
+    SettableKey("battlefield.beliefs.<party>.mean", "prior_mean", "party"),
 )
-"""Key paths an event may ``set`` while a replication runs (all take values in [0, 1])."""
+"""Key paths an event may ``set`` while a replication runs (in [0, 1]; beliefs in [-1, 1])."""
 
 RUNTIME_SETTABLE: tuple[str, ...] = tuple(key.pattern for key in SETTABLE)
 

@@ -24,7 +24,7 @@ from sim.batch.params import Params, compile_params
 from sim.batch.trace import Trace
 from sim.engine import ENGINES
 from sim.engine.mesa import NegotiationModel
-from sim.engine.tables import rounds_table, runs_table
+from sim.engine.tables import rounds_table, runs_table, sessions_table
 from sim.engine.vector import run_batch
 from sim.protocols import get as get_protocol
 
@@ -48,6 +48,7 @@ class RunResult:
     trace_runs: int
     elapsed: float
     meta: dict = field(default_factory=dict)
+    sessions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _uncertain(scenario: Scenario) -> list[UncertainInput]:
@@ -64,14 +65,13 @@ def replication_inputs(scenario: Scenario, seed: int, start: int,
     ``ceasefire explain`` go through it, so replication k is the same in both.
     """
     seeds = replication_seeds(seed, start, stop)
-    neg = scenario.negotiation
-    dr = draw(seeds, _uncertain(scenario), neg.max_rounds, len(scenario.actors),
+    dr = draw(seeds, _uncertain(scenario), scenario.sessions, len(scenario.actors),
               len(scenario.issues), len(scenario.events))
     return seeds, dr, compile_params(scenario, dr.samples, stop - start)
 
 
 def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
-              trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+              trace_runs: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run replications ``start`` .. ``stop - 1``; return their runs and rounds tables.
 
     A protocol the Mesa engine does not run (see :attr:`Protocol.mesa`) runs on the vector
@@ -90,7 +90,12 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
     runs = runs_table(p, fin, dr, run_ids, seeds)
     if tr is None:
         keep = np.zeros(len(run_ids), bool)
-    return runs, rounds_table(p, tr, run_ids, keep)
+    dates = None
+    if scenario.calendar is not None:
+        # session 0 (the opening) is dated one interval before session 1
+        dates = [scenario.calendar.date_of(s).isoformat() for s in range(p.agenda.sessions + 1)]
+    return (runs, rounds_table(p, tr, run_ids, keep),
+            sessions_table(p, tr, run_ids, keep, dates))
 
 
 def _run_mesa(p: Params, dr: Draws, seeds: np.ndarray) -> tuple[Finish, Trace]:
@@ -144,7 +149,7 @@ def simulate(
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)
     t0 = time.perf_counter()
     parts = chunks(n, chunk_size)
-    results: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    results: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
     own_pool = None
     if executor is None and jobs > 1 and len(parts) > 1:
         own_pool = executor = ProcessPoolExecutor(
@@ -170,6 +175,7 @@ def simulate(
             own_pool.shutdown(cancel_futures=True)
     runs_df = pd.concat([results[a][0] for a, _ in parts], ignore_index=True)
     rounds_df = pd.concat([results[a][1] for a, _ in parts], ignore_index=True)
+    sessions_df = pd.concat([results[a][2] for a, _ in parts], ignore_index=True)
     return RunResult(scenario, runs_df, rounds_df, s, n, engine, tr_runs,
-                     time.perf_counter() - t0)
+                     time.perf_counter() - t0, sessions=sessions_df)
 

@@ -40,12 +40,12 @@ def run_batch(p: Params, dr: Draws, trace: bool = True) -> tuple[Batch, Trace | 
         run_phase(b, phase)
     tr = Trace.empty(p) if trace else None
     if tr is not None:
-        tr.record(b.state, 0, np.ones(p.runs, bool))
-    for t in range(1, p.agenda.max_rounds + 1):
+        tr.record(b.state, 0, np.ones(p.runs, bool), p)
+    for t in range(1, p.agenda.sessions + 1):
         if not b.state.active.any():
             break
         live = b.state.active.copy()
         play_round(protocol, b, t)
         if tr is not None:
-            tr.record(b.state, t, live)
+            tr.record(b.state, t, live, p)
     return b, tr

@@ -91,14 +91,31 @@ def _issue_panel(ax: Axes, rd: RunDir, issue: str, parties: list[str], last: int
     ax.set_ylabel("stated position (0–100)")
 
 
-def _momentum_panel(ax: Axes, rd: RunDir, last: int) -> None:
-    per_round = rd.rounds.groupby(["run", "round"], sort=True)["momentum"].first().reset_index()
-    _draw_fan(ax, fan(carried_forward(per_round, "momentum", last)), "#7f7f7f")
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    sides = rd.meta.get("battlefield_sides") or []
+def _beliefs_panel(ax: Axes, rd: RunDir, last: int) -> None:
+    """Each side's belief about the edge of the front, session by session (fans over runs).
+
+    Mutual optimism shows as two fans starting apart; learning from the fighting narrows the
+    gap between them (``docs/ODD.md`` §7.1). Without a sessions table, the front itself.
+    """
+    sides = list(rd.meta.get("battlefield_sides") or [])
+    ss = rd.sessions
+    cols = [f"belief.{side}" for side in sides]
     favours = f"> 0 favours {actor_name(rd.meta, sides[0])}" if sides else "> 0 favours side 1"
-    ax.set_title("Battlefield momentum", loc="left", fontsize=10.5, fontweight="bold")
-    ax.set_ylabel(f"momentum ({favours})")
+    if sides and not ss.empty and all(c in ss.columns for c in cols):
+        long = ss.rename(columns={"session": "round"})
+        for colour, side, col in zip(PARTY_COLOURS, sides, cols, strict=False):
+            _draw_fan(ax, fan(carried_forward(long, col, last)), colour)
+            ax.plot([], [], color=colour, linewidth=2, label=actor_name(rd.meta, side))
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        ax.set_title("What each side believes about the front", loc="left", fontsize=10.5,
+                     fontweight="bold")
+        ax.set_ylabel(f"believed edge per session ({favours})")
+    else:
+        per_round = rd.rounds.groupby(["run", "round"], sort=True)["front"].first().reset_index()
+        _draw_fan(ax, fan(carried_forward(per_round, "front", last)), "#7f7f7f")
+        ax.set_title("The front", loc="left", fontsize=10.5, fontweight="bold")
+        ax.set_ylabel(f"cumulative movement ({favours})")
+    ax.axhline(0, color="#333333", linewidth=0.8)
 
 
 EVENT_COLOUR = "#9c2a6b"
@@ -131,7 +148,7 @@ def _mark_events(
 
 
 def make_figure(rd: RunDir) -> Figure:
-    """Draw one fan chart per main issue (and the battlefield momentum) over the rounds.
+    """Draw one fan chart per main issue (and the sides' beliefs about the front) over sessions.
 
     Each party has its median (line) with 25-75% (dark) and 10-90% (light) bands over the traced
     runs; the mediator's text median is dashed. A run that ended before a round keeps its last
@@ -168,8 +185,8 @@ def make_figure(rd: RunDir) -> Figure:
     parties = actor_ids(rd.meta, "party") or [
         a for a in pd.unique(rounds["actor"]) if a != TEXT_ACTOR
     ]
-    has_momentum = bool(rounds["momentum"].notna().any())
-    panels = len(main) + int(has_momentum)
+    has_front = bool(rounds["front"].notna().any())
+    panels = len(main) + int(has_front)
     ncols = 1 if panels == 1 else 2
     nrows = math.ceil(panels / ncols)
     fig = new_figure(12, 1.6 + 3.3 * nrows)
@@ -178,8 +195,8 @@ def make_figure(rd: RunDir) -> Figure:
     last = int(rounds["round"].max())
     for ax, issue in zip(axes, main, strict=False):
         _issue_panel(ax, rd, issue, parties, last)
-    if has_momentum:
-        _momentum_panel(axes[len(main)], rd, last)
+    if has_front:
+        _beliefs_panel(axes[len(main)], rd, last)
     for ax in axes[panels:]:
         ax.set_axis_off()
     markers = fired_markers(rd.runs)

@@ -32,7 +32,7 @@ def answer_in_turn(b: Batch, a: int) -> None:
         rounds.answer(b, a)
         return
     p, st = b.params, b.state
-    own = st.agreed_or(st.public)[:, a, :]
+    own = st.agreed_or(st.stated)[:, a, :]
     u = utility(own, p.actors.ideal[:, a, :], st.weights(p)[:, a, :], p.actors.risk[:, a])
     keeps = b.notes["nash"].has_range & (u >= st.reservation[:, a] - TIE)
     free = st.free(p)

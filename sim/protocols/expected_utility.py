@@ -1,7 +1,7 @@
 """Protocol ``expected_utility``: each issue as its own Bueno de Mesquita contest.
 
 Every actor (parties, mediator and third parties alike) takes part with its capability, its
-salience on the issue and its position, for ``max_rounds`` rounds of the Scholz, Calbert & Smith
+salience on the issue and its position, for ``sessions`` rounds of the Scholz, Calbert & Smith
 (2011) model (:mod:`sim.rules.bdm`). The forecast after each round is the capability x salience
 weighted median (or mean, ``negotiation.expected_utility.forecast``) of the positions held; it
 is the round's text.
@@ -12,7 +12,7 @@ last round, the parties' positions lie within ``agreement_gap`` points of each o
 settled at or below its threshold is a general ceasefire, and :func:`sim.rules.taxonomy.classify`
 does the rest. There are no walkouts in this model, so no ``collapse``. ``rounds`` is the last
 round in which any actor moved (0 if nobody did). The battlefield is not part of this model
-(momentum is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain
+(the front is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain
 inputs: the model itself is deterministic. The Mesa engine does not run this protocol.
 """
 
@@ -61,7 +61,7 @@ def open_contest(b: Batch) -> None:
     x0, inputs = _contest_inputs(b.params)
     options, forecast, gap = _options(b.params)
     b.carry.update(inputs=inputs, options=options, forecast=forecast, gap=gap, x=x0)
-    b.state.momentum = np.full(b.params.runs, np.nan)
+    b.state.front = np.full(b.params.runs, np.nan)
     b.state.text = _forecast(b, x0)
 
 
@@ -73,16 +73,16 @@ def contest_round(b: Batch) -> None:
     moved = (np.abs(new - x) > 0).reshape(p.runs, p.n_issues * p.n_actors).any(axis=1)
     st.end_round = np.where(moved, b.round, st.end_round)
     run["x"] = new
-    st.public = new.reshape(p.runs, p.n_issues, p.n_actors).transpose(0, 2, 1).copy()
+    st.stated = new.reshape(p.runs, p.n_issues, p.n_actors).transpose(0, 2, 1).copy()
     st.text = _forecast(b, new)
 
 
 def classify_contest(b: Batch) -> None:
     """After the last round: an issue is settled where the parties converged on the forecast."""
     p, st = b.params, b.state
-    if b.round < p.agenda.max_rounds:
+    if b.round < p.agenda.sessions:
         return
-    parties = st.public[:, p.actors.party_idx, :]
+    parties = st.stated[:, p.actors.party_idx, :]
     converged = parties.max(axis=1) - parties.min(axis=1) <= b.carry["gap"]
     st.settled = converged
     st.terms = np.where(converged, st.text, np.nan)

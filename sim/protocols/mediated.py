@@ -1,10 +1,13 @@
 """Protocol ``mediated`` (the default): a mediator tables one text a round.
 
-A round: the front moves and reservations with it; due events and pressure fire; third parties
-pull the parties' open positions; the mediator tables a single negotiating text (Nash point,
-weighted mean or midpoint of the stated terms, by ``mediator.method``; the midpoint when there
-is no mediator); each party accepts or rejects it; what all accept is settled; each party
-concedes by its strategy and restates its terms; each party may walk out. With a
+A session: the front moves, both sides learn from it and their reservations follow; due events
+and pressure fire; the best the talks can offer (the Nash text over the reservations, with what
+the third parties add to an agreement they back) is worked out; principals ratify or refuse
+what their delegations initialled at the last session; the mediator tables a single negotiating
+text (Nash point, weighted mean or midpoint of the stated terms, by ``mediator.method``; the
+midpoint when there is no mediator); each party's negotiator signs, initials or rejects it;
+what all sign is settled, what some only initialled waits for ratification; each party concedes
+by its strategy and restates its terms; each party may walk out. With a
 ``humanitarian`` block, an exchange may take place after the settlement and trust moves after
 the walkouts. The phases are those of :mod:`sim.protocols.rounds` and
 :mod:`sim.protocols.exchanges`; ``docs/ODD.md`` describes each.
@@ -19,10 +22,8 @@ from sim.protocols.registry import Phase, Protocol, register
 BEFORE_TEXT = (
     Phase("battlefield", rounds.battlefield_step),
     Phase("events", rounds.events_step),
-    Phase("start_pull", rounds.start_pull),
-    Phase("pull", rounds.pull_by, actors="others"),
-    Phase("publish", rounds.publish),
     Phase("expectations", rounds.expectations),
+    Phase("ratify", rounds.ratify),
 )
 
 #: The round of talks after the text: answers, settlement (and the humanitarian exchange),

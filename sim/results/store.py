@@ -28,11 +28,12 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -45,6 +46,7 @@ SCENARIO_FILE = "scenario.yaml"
 MANIFEST_FILE = "manifest.json"
 RUNS_FILE = "runs.parquet"
 ROUNDS_FILE = "rounds.parquet"
+SESSIONS_FILE = "sessions.parquet"
 SUMMARY_FILE = "summary.json"
 META_FILE = "meta.json"
 PLOTS_DIR = "plots"
@@ -79,7 +81,7 @@ ROUNDS_COLUMNS: dict[str, ColumnDtype] = {
     "actor": "str",
     "issue": "str",
     "position": "float64",
-    "momentum": "float64",
+    "front": "float64",
     "settled": "bool",
     "exchange": "bool",
 }
@@ -94,6 +96,8 @@ class RunDir:
     Attributes:
         runs: One row per replication, sorted by ``run``.
         rounds: Per-round trajectories (long form).
+        sessions: One row per traced run and session (empty for a folder written before
+            ``sessions.parquet`` existed).
         summary: The content of ``summary.json``.
         meta: The content of ``meta.json``.
         manifest: The content of ``manifest.json``.
@@ -106,6 +110,7 @@ class RunDir:
     meta: dict[str, Any]
     manifest: dict[str, Any]
     path: Path
+    sessions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def name(self) -> str:
@@ -212,6 +217,14 @@ def prepare_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
 
 
+def prepare_sessions(sessions: pd.DataFrame | None) -> pd.DataFrame:
+    """The sessions table as it is stored: stably sorted by run and session."""
+    if sessions is None or sessions.empty and "run" not in sessions:
+        return pd.DataFrame({"run": pd.Series(dtype=np.int64),
+                             "session": pd.Series(dtype=np.int64)})
+    return sessions.sort_values(["run", "session"], kind="stable").reset_index(drop=True)
+
+
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` to ``path`` deterministically (same table -> same bytes).
 
@@ -289,6 +302,7 @@ def _fill_folder(
     *,
     runs: pd.DataFrame,
     rounds: pd.DataFrame,
+    sessions: pd.DataFrame,
     meta: dict[str, Any],
     scenario_yaml: str,
     manifest: Mapping[str, Any],
@@ -297,10 +311,11 @@ def _fill_folder(
     _write_json(meta, tmp / META_FILE)
     write_parquet(runs, tmp / RUNS_FILE)
     write_parquet(rounds, tmp / ROUNDS_FILE)
+    write_parquet(sessions, tmp / SESSIONS_FILE)
     _write_json(summarise(runs, meta), tmp / SUMMARY_FILE)
     files = {
         name: {"bytes": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
-        for name in REQUIRED_FILES
+        for name in (*REQUIRED_FILES, SESSIONS_FILE)
         if name != MANIFEST_FILE
     }
     full = dict(manifest)
@@ -341,6 +356,7 @@ def write_run_dir(
     meta: Mapping[str, Any],
     scenario_yaml: str,
     manifest: Mapping[str, Any],
+    sessions_df: pd.DataFrame | None = None,
     force: bool = False,
     before_publish: Callable[[Path], Any] | None = None,
 ) -> Path:
@@ -380,6 +396,7 @@ def write_run_dir(
     clean_meta = normalise_meta(meta_in)
     runs = prepare_runs(runs_df)
     rounds = prepare_rounds(rounds_df)
+    sessions = prepare_sessions(sessions_df)
 
     if out_dir is None:
         target = default_run_dir(root, scenario_name, seed)
@@ -396,6 +413,7 @@ def write_run_dir(
             tmp,
             runs=runs,
             rounds=rounds,
+            sessions=sessions,
             meta=clean_meta,
             scenario_yaml=scenario_yaml,
             manifest=manifest,
@@ -474,6 +492,8 @@ def read_run_dir(path: Path | str) -> RunDir:
     return RunDir(
         runs=_read_parquet(path / RUNS_FILE),
         rounds=_read_parquet(path / ROUNDS_FILE),
+        sessions=(_read_parquet(path / SESSIONS_FILE) if (path / SESSIONS_FILE).is_file()
+                  else pd.DataFrame()),
         summary=_read_json(path / SUMMARY_FILE),
         meta=_read_json(path / META_FILE),
         manifest=_read_json(path / MANIFEST_FILE),

@@ -1,15 +1,13 @@
 """Whether a party accepts a text (docs/ODD.md §7.7).
 
-A party accepts terms worth at least its acceptance level,
-    level = max(min(aspiration + margin, u(own public terms)), reservation + margin),
-where margin = delegation_margin x (1 - authority): a delegation with a narrow mandate must be
-surer of a text because it has to refer back (Putnam 1988, "Diplomacy and domestic politics: the
-logic of two-level games", IO 42(3): a smaller win-set at the table). Taking the minimum with the
-utility of its own public terms means a party does not refuse what it has itself put on the table
-(its public terms can fall below its aspiration when third parties press it, step 3), but never
-below its reservation plus the margin.
+A party's principal wants a text worth at least its acceptance level,
+    level = max(min(aspiration, u(own stated terms)), reservation):
+its aspiration, but never more than its own stated terms are worth to it (a party does not
+refuse what it has itself put on the table) and never less than fighting on. Who may say yes
+for it, at once or after a referral, is :mod:`sim.rules.delegation` (Putnam 1988).
 Acceptance noise is Normal(0, acceptance_noise) on the utility of the text, a random-utility
-acceptance rule (McFadden 1974) drawn up front per round, party and issue.
+acceptance rule (McFadden 1974, in Zarembka (ed.), *Frontiers in Econometrics*, 105-142),
+drawn up front per session, party and issue.
 """
 
 from __future__ import annotations
@@ -21,21 +19,11 @@ import numpy as np
 TIE = 1e-9
 
 
-def delegation_margin(authority: np.ndarray, margin: np.ndarray) -> np.ndarray:
-    """Extra utility a delegation needs before it may accept: margin x (1 - authority)."""
-    return np.asarray(margin) * (1.0 - np.asarray(authority))
-
-
 def acceptance_level(
-    aspiration: np.ndarray,
-    own_offer: np.ndarray,
-    reservation: np.ndarray,
-    authority: np.ndarray,
-    margin: np.ndarray,
+    aspiration: np.ndarray, own_offer: np.ndarray, reservation: np.ndarray
 ) -> np.ndarray:
-    """Utility a text must reach to be accepted (see module docstring)."""
-    extra = delegation_margin(authority, margin)
-    return np.maximum(np.minimum(aspiration + extra, own_offer), reservation + extra)
+    """Utility a text must reach to be accepted by the principal (see module docstring)."""
+    return np.maximum(np.minimum(aspiration, own_offer), reservation)
 
 
 def accepts(

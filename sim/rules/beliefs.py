@@ -53,6 +53,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 SIDE_SIGNS = (1.0, -1.0)  # sign_a on the last axis: first side +1, second side -1
+DEFAULT_BELIEF_STRENGTH = 3.0  # judgement: a side's prior counts as three sessions of fighting
 
 
 def front_movement(edge: ArrayLike, volatility: ArrayLike, shock: ArrayLike) -> np.ndarray:
@@ -146,6 +147,7 @@ def reservation(
     belief_mean: ArrayLike,
     cost: ArrayLike,
     horizon: ArrayLike,
+    signs: ArrayLike = SIDE_SIGNS,
 ) -> np.ndarray:
     """r_a = clip(base_a + stake x sign_a x mu_a - horizon x cost_a, 0, 1).
 
@@ -155,14 +157,39 @@ def reservation(
         belief_mean: (..., S) mu_a from :func:`belief`.
         cost: (..., S) current per-session cost of fighting to each side.
         horizon: (..., S) or broadcastable: H from :func:`cost_horizon`.
+        signs: sign_a on the last axis; by default (first side, second side) =
+            :data:`SIDE_SIGNS`. Pass 1 with ``stake`` already signed per actor (0 for an
+            actor that fights no battles).
 
     Returns:
-        (..., S) reservations in [0, 1]; the last axis is (first side, second side).
+        (..., S) reservations in [0, 1].
     """
-    sign = np.asarray(SIDE_SIGNS)
+    sign = np.asarray(signs, float)
     r = (
         np.asarray(base, float)
         + np.asarray(stake, float) * sign * np.asarray(belief_mean, float)
         - np.asarray(horizon, float) * np.asarray(cost, float)
     )
     return np.clip(r, 0.0, 1.0)
+
+
+def rearm_cost(
+    belief_mean: ArrayLike, sign: ArrayLike, rearm_fear: ArrayLike, ceasefire_weight: ArrayLike
+) -> np.ndarray:
+    """Utility a side subtracts from a text with a general ceasefire: fear of a rearming pause.
+
+    cost_a = rearm_fear x w_a,cf x clip(sign_a x mu_a, 0, 1): only a side that believes the
+    front favours it fears that a pause lets the other side rearm (a commitment problem under
+    shifting power: Powell 2006, "War as a commitment problem", IO 60(1), 169-203; Putin,
+    13 Mar 2025, on whether Ukraine would use 30 days to "mobilise, rearm, train"). Bounded by
+    construction: never more than the side's whole stake w_a,cf in the ceasefire issue
+    (rearm_fear in [0, 1]), so it can shade a ceasefire but never outweigh the issue itself.
+
+    Args:
+        belief_mean: (..., A) each actor's belief about the edge (0 for non-sides).
+        sign: (A,) +1 first side, -1 second side, 0 others.
+        rearm_fear: (...) share of the ceasefire stake at a believed edge of 1.
+        ceasefire_weight: (..., A) each actor's normalised salience of the ceasefire issue.
+    """
+    ahead = np.clip(np.asarray(belief_mean, float) * np.asarray(sign, float), 0.0, 1.0)
+    return np.asarray(rearm_fear, float)[..., None] * np.asarray(ceasefire_weight, float) * ahead

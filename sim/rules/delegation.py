@@ -6,16 +6,17 @@ Putnam (1988, "Diplomacy and domestic politics: the logic of two-level games", I
 The model of it, for each party at each session (the rules' choices are modelling choices on
 Putnam's frame):
 
-* **Mandate.** The principal instructs its delegation from time to time; the mandate is the
-  principal's aspiration (utility) when it last did (:func:`instruct`). The principal's own
+* **Mandate.** The principal instructs its delegation before the first session and after
+  every referral (a session at which its delegation initialled a text, whether or not the
+  other side said yes: it asked home); the mandate is the principal's aspiration (utility)
+  when it last did (:func:`instruct`). The principal's own
   aspiration moves on in between, so the mandate is usually stale: higher than the principal's
   current aspiration while the principal concedes, lower if it hardens.
 * **Sign.** A delegation may sign a text worth at least mandate + margin to its party, and
   only if it is also worth at least the principal's current aspiration: a principal does not
   let a stale mandate commit it to a text it no longer wants (it recalls the delegation).
-  ``margin`` >= 0 is the delegation's extra caution; pass
-  :func:`sim.rules.acceptance.delegation_margin` (margin x (1 - authority)) for the
-  version-1 scaling. A signed text takes effect at once.
+  ``margin`` >= 0 is the delegation's extra caution (``delegation.margin``). A signed text
+  takes effect at once.
 * **Initial ad referendum.** A text short of mandate + margin but worth at least the
   principal's current aspiration may be initialled, with probability ``authority`` per session
   (a pre-drawn uniform u: initial when u < authority). It takes effect only if the principal

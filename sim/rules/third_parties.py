@@ -1,13 +1,23 @@
-"""Third-party leverage on the parties' stated positions (docs/ODD.md §7.4).
+"""Third parties act on what the parties get, not on what they say (model version 2).
 
-Each third party q pulls party p's stated position on issue i toward q's ideal with weight
-k_qpi = leverage_qp x engagement_q x salience_qi x (1 - salience_pi x capability_p):
-leverage works in proportion to the patron's stake and effort and is resisted by how much the
-client cares and how strong it is. This is the "leverage" of mediation and patronage in
-Beardsley (2008, AJPS 52(4)) and of asymmetric dependence in Keohane & Nye (1977, ch. 1);
-the functional form is a modelling choice (``docs/ODD.md`` §7.4, "Third-party pull").
-When the weights on one party's issue sum to more than 1 they are scaled to sum 1, so a
-position never overshoots the pulling ideals.
+Manipulative mediation and patronage (Beardsley 2011, *The Mediation Dilemma*, Ithaca:
+Cornell UP, ch. 2-3; Touval & Zartman 1985, *International Mediation in Theory and Practice*):
+a patron ties rewards to a deal it backs — guarantees, reconstruction aid, sanctions relief —
+and so adds to a party's value of agreeing, without changing what the party wants. The model:
+
+    bonus_a(x) = sum_q engagement_q x leverage_qa x backs_q(x),   backs_q(x) = u_q(x) >= r_q,
+
+a third party q backs a text worth at least its own reservation to it (a patron does not
+reward a deal it thinks worse than the war going on: "no dictated peace"). The bonus adds to
+the party's utility of the text when it decides whether to accept a main-track text, and it
+widens the bargaining range: the Nash text is computed with the reservations lowered by the
+bonus every backer would pay (:func:`potential_bonus`), and a text that a backer does not back
+earns nothing from it at acceptance. Pressure on what fighting costs (sanctions, an aid pause)
+acts on reservations instead, through ``pressure`` (:mod:`sim.rules.beliefs`).
+
+Modelling choices (``docs/ODD.md`` §7.4): the bonus is a constant per backer and party (not a
+function of the text beyond backing it), so the parties' utilities stay linear in the terms and
+the Nash text stays exact for two parties.
 """
 
 from __future__ import annotations
@@ -16,39 +26,26 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
-def pull_weights(
-    leverage_q: ArrayLike,
-    engagement_q: ArrayLike,
-    salience_q: ArrayLike,
-    salience: ArrayLike,
-    capability: ArrayLike,
-) -> np.ndarray:
-    """Pull weights k[p, i] of one puller q on every party p and issue i.
+def potential_bonus(leverage: ArrayLike, engagement: ArrayLike) -> np.ndarray:
+    """(..., A) the bonus each actor would get if every third party backed the text.
 
     Args:
-        leverage_q: (..., A) leverage of q on each actor (0 where none).
-        engagement_q: (...) engagement of q.
-        salience_q: (..., I) q's raw saliences.
-        salience: (..., A, I) raw saliences of the pulled actors (their resistance).
-        capability: (..., A) capabilities of the pulled actors.
-
-    Returns:
-        (..., A, I) weights in [0, 1] (each factor lies in [0, 1]).
+        leverage: (..., Q, A) leverage of actor q on actor a (0 where none).
+        engagement: (..., Q) engagement of each actor q.
     """
-    push = (np.asarray(leverage_q) * np.asarray(engagement_q)[..., None])[..., None]
-    return push * np.asarray(salience_q)[..., None, :] * (
-        1.0 - np.asarray(salience) * np.asarray(capability)[..., None]
-    )
+    return (np.asarray(leverage, float) * np.asarray(engagement, float)[..., None]).sum(axis=-2)
 
 
-def displaced_positions(
-    own: np.ndarray, weight_total: np.ndarray | float, weighted_ideals: np.ndarray | float
-) -> np.ndarray:
-    """Positions displaced by this round's pulls, without compounding over rounds.
+def backs(text_utility: ArrayLike, reservation: ArrayLike) -> np.ndarray:
+    """(..., Q) True where third party q backs a text: its utility of it >= its reservation."""
+    return np.asarray(text_utility, float) >= np.asarray(reservation, float)
 
-    public = own + (sum_q k_q ideal_q - K own) / max(K, 1), K = sum_q k_q: each puller moves the
-    position toward its ideal by its weight; when the weights add up to more than 1 they are
-    scaled to sum 1, so a position never overshoots the pullers' ideals.
+
+def agreement_bonus(leverage: ArrayLike, engagement: ArrayLike, backing: ArrayLike) -> np.ndarray:
+    """(..., A) bonus_a = sum_q engagement_q x leverage_qa x backs_q.
+
+    Args:
+        leverage: (..., Q, A); engagement: (..., Q); backing: (..., Q) bool from :func:`backs`.
     """
-    scale = 1.0 / np.maximum(weight_total, 1.0)
-    return own + scale * (weighted_ideals - weight_total * own)
+    paid = np.asarray(engagement, float) * np.asarray(backing, bool)
+    return (np.asarray(leverage, float) * paid[..., None]).sum(axis=-2)

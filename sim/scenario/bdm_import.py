@@ -102,7 +102,7 @@ def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) 
             "salience": {"issue": round(r["salience"] / sal_scale, 12)},
         }
     return {
-        "schema": 1,
+        "schema": 2,
         "name": name,
         "title": f"{name}: imported expected-utility actor data",
         "seed": 1,
@@ -116,7 +116,7 @@ def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) 
             }
         },
         "actors": actors,
-        "negotiation": {"protocol": "expected_utility", "max_rounds": 10},
+        "sessions": 10, "negotiation": {"protocol": "expected_utility"},
     }
 
 

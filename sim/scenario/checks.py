@@ -28,6 +28,7 @@ def consistency_problems(scn: Scenario) -> list[Problem]:
         *_event_problems(scn),
         *_reference_problems(scn),
         *_humanitarian_problems(scn),
+        *_dated_problems(scn),
     ]
 
 
@@ -93,7 +94,7 @@ def _deadline_problems(scn: Scenario) -> Iterator[Problem]:
         if getattr(cls, "needs_deadline", False):
             yield (("actors", a, "strategy", "name"),
                    f"strategy '{actor.strategy.name}' concedes on a clock and needs a deadline "
-                   "the parties know: set negotiation.deadline (a round number), or choose a "
+                   "the parties know: set negotiation.deadline (a session number), or choose a "
                    "strategy that concedes on costs and the other side's moves (steady, "
                    "hardliner, tit_for_tat, zeuthen)")
 
@@ -110,6 +111,27 @@ def _battlefield_problems(scn: Scenario) -> Iterator[Problem]:
     for party in bf.war_cost:
         if (msg := _party(scn, party)) is not None:
             yield ("battlefield", "war_cost", party), msg
+    for side in bf.beliefs:
+        if side not in bf.sides:
+            yield (("battlefield", "beliefs", side),
+                   f"beliefs are held by the two sides ({', '.join(bf.sides)}), not '{side}'"
+                   + did_you_mean(side, list(bf.sides)))
+
+
+def _dated_problems(scn: Scenario) -> Iterator[Problem]:
+    """A date needs a calendar to say which session it falls in."""
+    if scn.calendar is not None:
+        return
+    for name, event in scn.events.items():
+        if event.date is not None:
+            yield (("events", name, "date"),
+                   "an event by date needs a calendar: add calendar: {start: YYYY-MM-DD, "
+                   "every_days: N}, or give the session")
+    for name, measure in scn.pressure.items():
+        if measure.when.date is not None:
+            yield (("pressure", name, "when", "date"),
+                   "a measure by date needs a calendar: add calendar: {start: YYYY-MM-DD, "
+                   "every_days: N}, or give the session")
 
 
 def _pressure_problems(scn: Scenario) -> Iterator[Problem]:
@@ -134,8 +156,9 @@ def _event_set_problems(scn: Scenario) -> Iterator[Problem]:
         for path, value in event.set.items():
             loc = ("events", name, "set", path)
             msg = _settable_problem(scn, path)
-            if msg is None and not 0 <= value <= 1:
-                msg = f"expected a value from 0 to 1, got {value!r}"
+            low = -1 if path.startswith("battlefield.beliefs.") else 0
+            if msg is None and not low <= value <= 1:
+                msg = f"expected a value from {low} to 1, got {value!r}"
             if msg is not None:
                 yield loc, msg
 
@@ -152,6 +175,10 @@ def _settable_problem(scn: Scenario, path: str) -> str | None:
         return msg
     if path.startswith("battlefield.") and scn.battlefield is None:
         return "the scenario has no battlefield"
+    if (path.startswith("battlefield.beliefs.") and scn.battlefield is not None
+            and groups.get("party") not in scn.battlefield.sides):
+        return (f"beliefs are held by the two sides ({', '.join(scn.battlefield.sides)}), "
+                f"not '{groups.get('party')}'")
     return None
 
 

@@ -8,7 +8,8 @@ together, numbered.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,18 @@ import yaml
 from pydantic import ValidationError
 
 from sim.scenario.errors import Origin, ScenarioError, SourceMap, show
+from sim.scenario.migrate import migrate, rename_override
 from sim.scenario.models import Scenario
 from sim.scenario.paths import PathProblem, default_blocks, resolve
 from sim.scenario.translate import problems_from
 from sim.scenario.yamlio import Marks, deep_merge, parse_value, read_yaml
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE = (1, 2)  # schema 1 files are migrated when read (sim.scenario.migrate)
+
+
+class SchemaMigrationWarning(UserWarning):
+    """A schema 1 file was migrated to schema 2 while it was read (the message lists how)."""
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
@@ -46,9 +53,16 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
 
 
 def _load(shown: str, overrides: Iterable[str]) -> Scenario:
-    data, marks = _read_document(Path(shown), shown, [])
+    migrated: list[tuple[str, str]] = []  # (file, what was changed) of each schema 1 file
+    data, marks = _read_document(Path(shown), shown, [], migrated)
     sources = SourceMap(marks.get((), Origin(shown, 1, 1)), marks)
-    data = apply_overrides(data, sources, overrides)
+    if migrated:
+        files = " and ".join(f"`ceasefire migrate {name}`" for name, _ in migrated)
+        warnings.warn(SchemaMigrationWarning(
+            "; ".join(f"{name}: read as schema 1 and migrated to schema 2 ({notes})"
+                      for name, notes in migrated)
+            + f"; {files} writes the schema 2 file"), stacklevel=3)
+    data = apply_overrides(data, sources, overrides, rename=_renamed if migrated else None)
     _check_version(data, sources)
     try:
         return Scenario.model_validate(data)
@@ -71,25 +85,44 @@ def shipped_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def _read_document(path: Path, shown: str, chain: list[tuple[Path, str]]) -> tuple[dict, Marks]:
-    """Read ``path`` and, recursively, the bases it extends; return merged data and marks."""
+def _renamed(text: str) -> str:
+    key, sep, value = text.partition("=")
+    return rename_override(key.strip()) + sep + value if sep else text
+
+
+def _read_document(path: Path, shown: str, chain: list[tuple[Path, str]],
+                   migrated: list[tuple[str, str]]) -> tuple[dict, Marks]:
+    """Read ``path`` and, recursively, the bases it extends; return merged data and marks.
+
+    Each file is migrated by its own ``schema`` (a file without one takes its base's).
+    """
+    data, marks, _ = _read_one(path, shown, chain, migrated)
+    return data, marks
+
+
+def _read_one(path: Path, shown: str, chain: list[tuple[Path, str]],
+              migrated: list[tuple[str, str]]) -> tuple[dict, Marks, Any]:
     data, marks = read_yaml(path, shown)
     if data is None:
         raise ScenarioError(
-            f"{shown}: the file is empty; a scenario starts with 'schema: 1'", shown)
+            f"{shown}: the file is empty; a scenario starts with 'schema: 2'", shown)
     if not isinstance(data, dict):
         where = marks.get((), Origin(shown, 1, 1))
         raise ScenarioError(
-            f"{where}: the top level must be a mapping (schema: 1, name: ..., issues: ..., "
+            f"{where}: the top level must be a mapping (schema: 2, name: ..., issues: ..., "
             f"actors: ...), found {show(data)}", shown)
     data = dict(data)
     if "extends" not in data:
-        return data, marks
+        version = data.get("schema")
+        data, marks = _migrated(data, marks, version, shown, migrated)
+        return data, marks, version
     ext = data.pop("extends")
     origin = marks.get(("extends",), Origin(shown))
     marks = {p: o for p, o in marks.items() if p[:1] != ("extends",)}
     if ext is None:
-        return data, marks
+        version = data.get("schema")
+        data, marks = _migrated(data, marks, version, shown, migrated)
+        return data, marks, version
     if not isinstance(ext, str) or not ext.strip():
         raise ScenarioError(
             f"{origin}: extends: expected the path of a base scenario file, got {show(ext)}", shown)
@@ -102,13 +135,30 @@ def _read_document(path: Path, shown: str, chain: list[tuple[Path, str]]) -> tup
     if not base.is_file():
         what = "is not a file" if base.exists() else "not found"
         raise ScenarioError(f"{origin}: extends: base scenario {base_shown} {what}", shown)
-    base_data, base_marks = _read_document(base, base_shown, here)
+    base_data, base_marks, base_version = _read_one(base, base_shown, here, migrated)
+    version = data.get("schema", base_version)
+    data, marks = _migrated(data, marks, version, shown, migrated, base_data)
     base_marks.pop((), None)
-    return deep_merge(base_data, data, base_marks, marks)
+    merged, merged_marks = deep_merge(base_data, data, base_marks, marks)
+    return merged, merged_marks, version
 
 
-def apply_overrides(data: dict, sources: SourceMap, overrides: Iterable[str]) -> dict:
+def _migrated(data: dict, marks: Marks, version: Any, shown: str,
+              migrated: list[tuple[str, str]], base: dict | None = None) -> tuple[dict, Marks]:
+    """Schema 1 ``data`` (extending ``base``, if any) migrated to schema 2 (others as they are)."""
+    if version != 1 or isinstance(version, bool):
+        return data, marks
+    m = migrate(data, marks, base)
+    migrated.append((shown, "; ".join(m.notes) or "schema number only"))
+    return m.data, m.marks
+
+
+def apply_overrides(data: dict, sources: SourceMap, overrides: Iterable[str],
+                    rename: Callable[[str], str] | None = None) -> dict:
     """Apply ``--set KEY=VALUE`` overrides to ``data`` in order, recording their origin.
+
+    ``rename`` turns an override into the one to apply (schema 1 keys into schema 2 ones);
+    messages still quote the override as it was given.
 
     Raises:
         ScenarioError: Listing every override whose key path or value is wrong.
@@ -117,7 +167,7 @@ def apply_overrides(data: dict, sources: SourceMap, overrides: Iterable[str]) ->
     for text in overrides:
         origin = Origin(sources.root.file, override=text)
         try:
-            keys, value = _parse_override(text, data)
+            keys, value = _parse_override(rename(text) if rename else text, data)
         except PathProblem as exc:
             problems.append(f"{origin}: {exc}")
             continue
@@ -137,7 +187,7 @@ def _parse_override(text: str, data: dict) -> tuple[list[Any], Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise PathProblem("expected KEY=VALUE, e.g. battlefield.momentum=0.3")
+        raise PathProblem("expected KEY=VALUE, e.g. battlefield.edge=0.3")
     parts = key.split(".")
     if "" in parts:
         raise PathProblem(f"{key}: not a key path (it has an empty part)")
@@ -148,6 +198,8 @@ def _parse_override(text: str, data: dict) -> tuple[list[Any], Any]:
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PathProblem(f"{key}: cannot read the value {raw!r} as YAML: {problem}") from None
+    except ValueError as exc:  # a date that does not exist, such as 2025-13-01
+        raise PathProblem(f"{key}: {raw.strip()!r} is not a valid date: {exc}") from None
     try:
         keys, _, _ = resolve(parts, data)
     except PathProblem as exc:
@@ -180,7 +232,7 @@ def _subpaths(value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 def _check_version(data: dict, sources: SourceMap) -> None:
     version = data.get("schema", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if version not in READABLE or isinstance(version, bool):
         raise ScenarioError(sources.problem(
             ("schema",), f"unsupported schema version {show(version)}; this version of "
-            f"ceasefire-sim reads 'schema: {SCHEMA_VERSION}'"), sources.root.file)
+            f"ceasefire-sim reads 'schema: 2' (and migrates 'schema: 1')"), sources.root.file)

@@ -1,4 +1,4 @@
-"""The scenario as typed, validated objects (schema 1).
+"""The scenario as typed, validated objects (schema 2; schema 1 files are migrated on load).
 
 Every model forbids unknown keys. Fields typed ``Number(lo, hi)`` (through the aliases ``Share``,
 ``Points``, ``Signed``, ``Factor`` and ``RiskExponent``) take a float in ``[lo, hi]`` or a
@@ -10,6 +10,7 @@ valid, in :mod:`sim.scenario.checks`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -107,10 +108,15 @@ class Issue(_Model):
 
 
 class Delegation(_Model):
-    """Who speaks for the actor at the table."""
+    """Who speaks for the actor at the table (delegation by ratification, Putnam 1988)."""
 
     authority: Share = Field(
-        default=1.0, description="1 = the leader is present; below 1 = a mandate-bound delegation.")
+        default=1.0, description="1 = the leader is present and signs at once; below 1 = a "
+        "mandate-bound delegation that may initial a text short of its mandate ad referendum "
+        "with this probability per session.")
+    margin: Share = Field(
+        default=0.05, description="Utility above its mandate a delegation needs to sign at once "
+        "(a leader needs none).")
 
 
 class MediatorSpec(_Model):
@@ -133,7 +139,8 @@ class Actor(_Model):
         default=None, description="Ideal point per issue; issues left out use the position.")
     salience: dict[Ident, Share] = Field(description="How much each issue matters, 0-1.")
     reservation: Share = Field(
-        default=0.3, description="Utility of no deal (BATNA) at round 0, 0-1.")
+        default=0.3, description="Base utility of fighting on (BATNA) with no expected edge and "
+        "no cost, 0-1; third parties: the utility below which they do not back a text.")
     risk: RiskExponent = Field(
         default=1.0, description="Exponent on distance in the utility; 1 = risk neutral.")
     strategy: Strategy = Field(
@@ -145,7 +152,12 @@ class Actor(_Model):
         default=None, description="Mediator settings (mediators only; default method nash).")
     engagement: Share = Field(default=1.0, description="How much the actor acts, 0-1.")
     leverage: dict[Ident, Share] = Field(
-        default_factory=dict, description="Pull on each party's position toward this actor's.")
+        default_factory=dict, description="Utility this actor adds (times its engagement) to a "
+        "party's value of any main-track agreement it backs: guarantees, aid, sanctions relief "
+        "tied to a deal. It backs texts worth at least its own reservation to it.")
+    information: Factor = Field(
+        default=0.0, description="Mediators: extra sessions of evidence about the war that a "
+        "session with this mediator is worth to both sides (times its engagement), 0-5.")
 
     @model_validator(mode="after")
     def _mediator_settings(self) -> Actor:
@@ -158,38 +170,76 @@ class Actor(_Model):
         return self
 
 
+class Belief(_Model):
+    """What one side believes about the edge before the talks (a normal prior)."""
+
+    mean: Signed = Field(description="Prior mean of the edge (> 0 favours the first side).")
+    strength: Number(0.1, 1000) = Field(  # type: ignore[valid-type]
+        default=3.0, description="Weight of the prior, in sessions of evidence.")
+
+
 class Battlefield(_Model):
-    """The war going on while the talks run."""
+    """The war going on while the talks run (sim.rules.beliefs)."""
 
     sides: list[Ident] = Field(
-        min_length=2, max_length=2, description="The two fighting parties; momentum > 0 favours "
+        min_length=2, max_length=2, description="The two fighting parties; an edge > 0 favours "
         "the first.")
-    momentum: Signed = Field(default=0.0, description="Starting momentum, -1..1.")
-    drift: Signed = Field(default=0.0, description="Mean change of momentum per round.")
-    volatility: Share = Field(default=0.05, description="Sd of momentum change per round.")
+    edge: Signed = Field(
+        default=0.0, description="True expected movement of the front per session (> 0 favours "
+        "the first side).")
+    volatility: Share = Field(
+        default=0.1, description="Sd of a session's movement of the front around the edge.")
+    beliefs: dict[Ident, Belief] = Field(
+        default_factory=dict, description="Each side's prior about the edge; a side left out "
+        "believes the true edge with strength 3.")
+    stake: Share = Field(
+        default=0.0, description="Utility of one unit of believed edge to a side's reservation.")
+    discount: Number(0, 0.99) = Field(  # type: ignore[valid-type]
+        default=0.8, description="Per-session discount with which a side weighs future costs "
+        "of fighting: the current cost counts 1 / (1 - discount) times.")
     war_cost: dict[Ident, Share] = Field(
-        default_factory=dict, description="Utility each party loses per round of fighting.")
-    momentum_effect: Share = Field(
-        default=0.02, description="Reservation gained by the side momentum favours, per |m|.")
+        default_factory=dict, description="Per-session cost of fighting on to each party (a "
+        "level; pressure adds to it).")
     rearm_fear: Share = Field(
-        default=0.0, description="Favoured side's perceived cost of a pause that lets the other "
-        "rearm.")
+        default=0.0, description="Share of its stake in the ceasefire issue that the side "
+        "believing itself ahead loses on a general ceasefire (a pause lets the other rearm), "
+        "at a believed edge of 1 or more.")
+
+
+class Calendar(_Model):
+    """Dates of the sessions: session s is held on start + (s - 1) x every_days."""
+
+    start: dt.date = Field(description="Date of session 1 (YYYY-MM-DD).")
+    every_days: int = Field(default=21, ge=1, le=3650, description="Days between sessions.")
+
+    def session_of(self, day: dt.date) -> int:
+        """The first session held on or after ``day`` (1 for a day before the start)."""
+        return 1 + max(0, -(-(day - self.start).days // self.every_days))
+
+    def date_of(self, session: int) -> dt.date:
+        """The date of session ``session``."""
+        return self.start + dt.timedelta(days=(session - 1) * self.every_days)
 
 
 class When(_Model):
-    """Condition of a pressure measure: exactly one of the two keys."""
+    """Condition of a pressure measure: exactly one of the three keys."""
 
-    no_agreement_by_round: int | None = Field(
+    no_agreement_by: int | None = Field(
         default=None, ge=1, description=(
-            "Fires in the next round if no general ceasefire was agreed by the end of this round."
+            "Fires at the next session if no general ceasefire was agreed by the end of this "
+            "session."
         ))
-    round: int | None = Field(default=None, ge=1, description="Fires at this round.")
+    session: int | None = Field(default=None, ge=1, description="Fires at this session.")
+    date: dt.date | None = Field(
+        default=None, description="Fires at the first session on or after this date (needs a "
+        "calendar).")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> When:
-        if (self.no_agreement_by_round is None) == (self.round is None):
+        given = [k for k in ("no_agreement_by", "session", "date") if getattr(self, k) is not None]
+        if len(given) != 1:
             raise PydanticCustomError(
-                "when", "give exactly one of 'no_agreement_by_round' or 'round'")
+                "when", "give exactly one of 'no_agreement_by', 'session' or 'date'")
         return self
 
 
@@ -207,11 +257,20 @@ class Pressure(_Model):
 class Event(_Model):
     """A scheduled or chance event that changes runtime-settable values."""
 
-    round: int = Field(ge=1, description="Round at which the event may happen.")
+    session: int | None = Field(default=None, ge=1, description="Session at which it may happen.")
+    date: dt.date | None = Field(
+        default=None, description="Or: it may happen at the first session on or after this date "
+        "(needs a calendar).")
     probability: Share = Field(default=1.0, description="Chance that it happens.")
     description: str = Field(default="", description="What the event stands for.")
     set: Annotated[dict[str, float], DottedKeys()] = Field(
         default_factory=dict, description="Key path -> new value (runtime-settable paths only).")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Event:
+        if (self.session is None) == (self.date is None):
+            raise PydanticCustomError("when", "give exactly one of 'session' or 'date'")
+        return self
 
 
 class Walkout(_Model):
@@ -220,7 +279,7 @@ class Walkout(_Model):
     threshold: Share = Field(
         default=0.15, description="Gap between the reservation and the utility of the best "
         "text the talks can offer at which the walkout hazard is half its maximum.")
-    hazard: Share = Field(default=0.2, description="Largest walkout probability per round.")
+    hazard: Share = Field(default=0.2, description="Largest walkout probability per session.")
     softness: Share = Field(
         default=0.05, description="Width of the smooth rise of the hazard around the threshold "
         "(0 = a step).")
@@ -261,15 +320,14 @@ def _protocol_enum(schema: dict) -> None:
 
 
 class Negotiation(_Model):
-    """How the rounds run."""
+    """How the sessions run."""
 
     protocol: Annotated[str, AfterValidator(_registered_protocol)] = Field(
         default="mediated", description="Negotiation protocol (a registered name; see "
         "`ceasefire list`).", json_schema_extra=_protocol_enum)
-    max_rounds: int = Field(default=20, ge=1, le=500, description="Rounds before stalemate.")
     deadline: int | None = Field(
         default=None, ge=1, le=500,
-        description="A round the parties know the talks end in (an ultimatum); none by default. "
+        description="A session the parties know the talks end in (an ultimatum); none by default. "
         "Strategies that concede on a clock (boulware, linear, conceder) need one.")
     agenda: Literal["issue_by_issue", "package"] = Field(
         default="issue_by_issue", description="Accept per issue or the whole text.")
@@ -277,8 +335,6 @@ class Negotiation(_Model):
         default_factory=list, description="Issues negotiated alone first; the rest join later.")
     acceptance_noise: Share = Field(
         default=0.02, description="Sd of the noise on each acceptance decision.")
-    delegation_margin: Share = Field(
-        default=0.05, description="Extra margin a delegation with authority < 1 needs.")
     walkout: Walkout = Field(default_factory=Walkout, description="Walkout rule.")
     expected_utility: ExpectedUtility = Field(
         default_factory=ExpectedUtility, description="Options of the expected_utility protocol.")
@@ -362,15 +418,20 @@ class HumanitarianTrack(_Model):
 
 
 class Scenario(_Model):
-    """A ceasefire negotiation scenario (schema 1)."""
+    """A ceasefire negotiation scenario (schema 2)."""
 
-    schema_version: Literal[1] = Field(alias="schema", description="Scenario format version.")
+    schema_version: Literal[2] = Field(alias="schema", description="Scenario format version.")
     name: Slug = Field(description="Short name, used for result folders.")
     title: str = Field(default="", description="One-line title.")
     extends: str | None = Field(
         default=None, description="Path of a base scenario to deep-merge (resolved on load).")
     seed: int = Field(default=0, ge=0, description="Master seed.")
     runs: int = Field(default=1000, ge=1, description="Number of replications.")
+    sessions: int = Field(
+        default=20, ge=1, le=500, description="Sessions simulated: the window looked at. The "
+        "parties do not know it (negotiation.deadline is a session they do know).")
+    calendar: Calendar | None = Field(
+        default=None, description="Dates of the sessions, for plots and events by date.")
     issues: dict[Ident, Issue] = Field(min_length=1, description="Issues, in agenda order.")
     actors: dict[Ident, Actor] = Field(description="Actors, in order.")
     battlefield: Battlefield | None = Field(default=None, description="The war alongside talks.")

@@ -196,6 +196,17 @@ def _number_tag(value: Any) -> str:
     return DIST_TAG if isinstance(value, dict | _Dist) else NUMBER_TAG
 
 
+FloatOrDistribution = Annotated[
+    Union[  # noqa: UP007
+        Annotated[float, Tag(NUMBER_TAG)],
+        Annotated[Distribution, Tag(DIST_TAG)],
+    ],
+    Discriminator(_number_tag),
+]
+"""A float or a distribution, tagged like a Number (strategy parameters; their range is the
+strategy class's), so that an error names the key and not pydantic's union members."""
+
+
 def Number(lo: float, hi: float) -> Any:  # noqa: N802 - reads as a type in annotations
     """Type of a field holding a float in ``[lo, hi]`` or a distribution."""
     return Annotated[

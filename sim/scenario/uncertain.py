@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sim.scenario.models import Scenario
 from sim.scenario.numbers import DistributionT, is_distribution
 from sim.scenario.paths import classify, field_type
+from sim.scenario.strategy import Strategy
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def _walk(value: Any, ann: Any, path: tuple[str, ...], found: list[UncertainInpu
     elif isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():
             _walk(getattr(value, name), field_type(field), (*path, field.alias or name), found)
+        if isinstance(value, Strategy):  # parameters are extra keys, bounded by the class
+            for key, item in value.params.items():
+                if is_distribution(item) and not isinstance(item, int | float):
+                    lo, hi = value.bounds(key)
+                    found.append(UncertainInput(".".join((*path, key)), item, lo, hi))
     elif isinstance(value, dict) and node.kind == "dict":
         for key, item in value.items():
             _walk(item, node.item, (*path, str(key)), found)

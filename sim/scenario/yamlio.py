@@ -17,6 +17,7 @@ from sim.scenario.errors import KeyPath, Origin, ScenarioError
 Marks = dict[KeyPath, Origin]
 
 _BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class ScenarioLoader(yaml.SafeLoader):
@@ -59,7 +60,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Marks]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _check_nodes(node, shown)
+        _check_nodes(node, shown, loader)
         data = loader.construct_document(node)
         marks: Marks = {(): _origin(node, shown)}
         _record(loader, node, (), shown, marks)
@@ -113,15 +114,24 @@ def _fail_at(node: yaml.Node, shown: str, text: str) -> ScenarioError:
     return ScenarioError(f"{shown}:{mark.line + 1}:{mark.column + 1}: {text}", shown)
 
 
-def _check_nodes(node: yaml.Node, shown: str, stack: tuple[int, ...] = ()) -> None:
-    """Refuse recursive aliases and duplicate keys (PyYAML would keep the last silently)."""
+def _check_nodes(node: yaml.Node, shown: str, loader: ScenarioLoader,
+                 stack: tuple[int, ...] = ()) -> None:
+    """Refuse recursive aliases, duplicate keys and dates that do not exist.
+
+    PyYAML would keep the last of duplicate keys silently, and raise a bare ValueError for a
+    date such as 2025-13-01.
+    """
     if id(node) in stack:
         raise _fail_at(node, shown, "recursive YAML alias")
     stack = (*stack, id(node))
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.ScalarNode):
+        _check_timestamp(node, shown, loader)
+    elif isinstance(node, yaml.MappingNode):
         merging = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
         seen: dict[tuple[str, str], yaml.Node] = {}
         for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                _check_timestamp(key, shown, loader)
             if isinstance(key, yaml.ScalarNode) and not merging:
                 ident = (key.tag, key.value)
                 if ident in seen:
@@ -129,10 +139,20 @@ def _check_nodes(node: yaml.Node, shown: str, stack: tuple[int, ...] = ()) -> No
                     text = f"duplicate key '{key.value}' (first on line {first})"
                     raise _fail_at(key, shown, text)
                 seen[ident] = key
-            _check_nodes(value, shown, stack)
+            _check_nodes(value, shown, loader, stack)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_nodes(item, shown, stack)
+            _check_nodes(item, shown, loader, stack)
+
+
+def _check_timestamp(node: yaml.ScalarNode, shown: str, loader: ScenarioLoader) -> None:
+    """Refuse a scalar that reads as a date or time but names none, such as 2025-13-01."""
+    if node.tag != _TIMESTAMP:
+        return
+    try:
+        loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise _fail_at(node, shown, f"'{node.value}' is not a valid date: {exc}") from None
 
 
 def _origin(node: yaml.Node, shown: str) -> Origin:

@@ -10,7 +10,7 @@ object serves the whole vector engine and the Mesa agents (arrays of length 1) a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -32,8 +32,10 @@ class ConcessionContext:
             ``first`` issues were settled and the rest joined).
         previous: aspiration after the previous round.
         reservation: current reservation utility (the floor; it moves with the battlefield).
-        authority: delegation authority in [0, 1]; 1 = the leader is in the room.
-        own_offer: own utility of own public terms (its own position as pressure displaces it).
+        authority: delegation authority in [0, 1]; 1 = the leader is in the room (for a
+            strategy's information; the built-in strategies do not scale by it: authority acts
+            through ratification, :mod:`sim.rules.delegation`).
+        own_offer: own utility of own stated terms.
         other_offer: own utility of the other side's stated terms.
         other_gain: own utility gained from the other side's last restatement
             (u(other's terms now) - u(other's terms a round ago)); 0 in round 1.
@@ -79,9 +81,17 @@ class Strategy:
     defaults: ClassVar[dict[str, float]] = {}
     bounds: ClassVar[dict[str, tuple[float, float]]] = {}
 
-    def __init__(self, **params: float) -> None:
+    def __init__(self, **params: Any) -> None:
         self.check_params(params)
-        self.params = {**self.defaults, **{k: float(v) for k, v in params.items()}}
+        self.params: dict[str, Any] = {**self.defaults, **{
+            k: (np.asarray(v, float) if isinstance(v, np.ndarray) else float(v))
+            for k, v in params.items()}}
+
+    def row(self, k: int) -> Strategy:
+        """This strategy for replication ``k`` alone (per-replication parameters sliced)."""
+        sliced = {key: (v[k : k + 1] if isinstance(v, np.ndarray) and v.ndim else v)
+                  for key, v in self.params.items()}
+        return type(self)(**sliced)
 
     @classmethod
     def check_params(cls, params: dict) -> None:
@@ -92,6 +102,8 @@ class Strategy:
                 raise ValueError(
                     f"strategy {cls.name!r} has no parameter {key!r} (its parameters: {known})"
                 )
+            if isinstance(value, np.ndarray):  # sampled per replication, clipped to the bounds
+                value = float(np.min(value)) if value.size else 0.0
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"strategy {cls.name!r}: {key} must be a number, got {value!r}")
             lo, hi = cls.bounds.get(key, (-np.inf, np.inf))
@@ -117,12 +129,20 @@ class Strategy:
         """Restore the initial state (strategies here keep no state between calls)."""
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        def shown(v: Any) -> str:
+            if isinstance(v, np.ndarray):  # sampled per replication
+                return f"{float(v.ravel()[0]):g}" if v.size == 1 else f"<{v.size} draws>"
+            return f"{v:g}"
+
+        args = ", ".join(f"{k}={shown(v)}" for k, v in self.params.items())
         return f"{type(self).__name__}({args})"
+
+    def _key(self) -> tuple:
+        return tuple(sorted((k, np.asarray(v, float).tobytes()) for k, v in self.params.items()))
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Strategy) and type(self) is type(other)
-                and self.params == other.params)
+                and self._key() == other._key())
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, tuple(sorted(self.params.items()))))
+        return hash((type(self).__name__, self._key()))

@@ -20,7 +20,6 @@ class TitForTat(Strategy):
 
     In round 1 there is nothing to reciprocate: the party opens with a goodwill step of
     ``opening`` times the distance between its opening aspiration and its reservation.
-    A delegation reciprocates only the fraction ``authority`` of it.
     """
 
     name = "tit_for_tat"
@@ -34,4 +33,4 @@ class TitForTat(Strategy):
             step = self.params["opening"] * (ctx.start - ctx.reservation)
         else:
             step = self.params["ratio"] * np.maximum(ctx.other_gain, 0.0)
-        return ctx.previous - ctx.authority * step
+        return ctx.previous - step

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.strategies.base import Strategy
@@ -70,7 +70,7 @@ def get(name: str) -> type[Strategy]:
         ) from None
 
 
-def build(name: str, **params: float) -> Strategy:
+def build(name: str, **params: Any) -> Strategy:
     """Build a strategy by name with its parameters (checked by the class)."""
     cls = get(name)
     cls.check_params(params)

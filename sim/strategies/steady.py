@@ -10,7 +10,7 @@ constant-rate concession, Cross 1969, *The Economics of Bargaining*, ch. 3, in u
 the smallest step makes the approach finite, as Zeuthen's steps are). ``hardliner`` holds until
 its per-round cost of fighting on reaches ``threshold`` (a
 side that "is ready to fight for years" moves only once costs bite), then concedes like
-``steady``. A delegation concedes the share ``authority`` of the step.
+``steady``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from sim.strategies.registry import register
 def steady_step(ctx: ConcessionContext, rate: float, min_step: float) -> np.ndarray:
     """Aspiration after a step toward max(reservation, other's offer, text on the table).
 
-    The step is ``rate`` of the gap, at least ``min_step`` and at most the gap, times authority.
+    The step is ``rate`` of the gap, at least ``min_step`` and at most the gap.
     """
     goal = np.maximum(np.maximum(ctx.reservation, ctx.other_offer), ctx.text_offer)
     gap = np.maximum(ctx.previous - goal, 0.0)
     step = np.minimum(gap, np.maximum(rate * gap, min_step))
-    return ctx.previous - ctx.authority * step
+    return ctx.previous - step
 
 
 @register

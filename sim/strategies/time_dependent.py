@@ -8,8 +8,8 @@ aspiration(t) = P_min + (P_max - P_min)(1 - alpha(t)) with P_min the reservation
 read t / t_max, so they need a deadline both sides know (``negotiation.deadline``: an ultimatum);
 a scenario without one is refused.
 
-A delegation with authority a < 1 concedes only the fraction a of what its leader would:
-alpha_eff = a * alpha (a narrow mandate; ``docs/ODD.md`` "Delegation").
+Authority does not scale concessions: a delegation's mandate acts on what it may sign
+(:mod:`sim.rules.delegation`), not on its principal's aspiration.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class TimeDependent(Strategy):
         if ctx.deadline is None:
             raise ValueError(f"strategy {self.name!r} concedes on a clock and needs a deadline")
         alpha = concession_fraction(ctx.tau, self.params["beta"], self.params["kappa"])
-        alpha = ctx.authority * alpha
         return ctx.reservation + (ctx.start - ctx.reservation) * (1.0 - alpha)
 
 

@@ -37,7 +37,7 @@ def risk_willingness(
 
 @register
 class Zeuthen(Strategy):
-    """Concede ``step`` (times authority) when one's own Zeuthen risk is not the larger."""
+    """Concede ``step`` when one's own Zeuthen risk is not the larger."""
 
     name = "zeuthen"
     traits = {"stochastic": False, "uses_history": True}
@@ -49,4 +49,4 @@ class Zeuthen(Strategy):
         z_self = risk_willingness(ctx.own_offer, ctx.other_offer, ctx.reservation)
         z_other = risk_willingness(ctx.other_own_offer, ctx.other_of_mine, ctx.other_reservation)
         concede = z_self <= z_other + TIE  # equal risk limits (to rounding): both concede
-        return np.where(concede, ctx.previous - ctx.authority * self.params["step"], ctx.previous)
+        return np.where(concede, ctx.previous - self.params["step"], ctx.previous)

@@ -26,7 +26,7 @@ same random draws, so differences between points come from the parameters, not f
 
 SWEEP_EPILOG = """\
 examples:
-  ceasefire sweep scenarios/sweeps/eu_pressure_x_momentum.yaml --jobs 2
+  ceasefire sweep scenarios/sweeps/eu_pressure_x_edge.yaml --jobs 2
   ceasefire sweep scenarios/sweeps/baseline_sobol.yaml --executor dask --jobs 4
   ceasefire sweep scenarios/sweeps/baseline_sobol.yaml --executor dask \
       --scheduler tcp://10.0.0.5:8786

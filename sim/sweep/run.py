@@ -6,7 +6,7 @@ walkout draws and uncertain inputs). Differences between points then come from t
 not from sampling noise, which makes neighbouring points comparable with far fewer
 replications. Two caveats: each point's share is still a Monte Carlo estimate (hence its Wilson
 interval), and the streams stay aligned only while every point has the same uncertain inputs and
-``max_rounds`` (sweeping ``negotiation.max_rounds`` changes how many numbers each replication
+``sessions`` (sweeping ``sessions`` changes how many numbers each replication
 draws).
 
 Work is sent as chunks of replications (``sim.engine.runner.run_chunk``); the chunks of all

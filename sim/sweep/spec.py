@@ -105,7 +105,7 @@ class Parameter:
 
         Spaced values are rounded to 12 significant digits (so 0.1 steps read as 0.1, not
         0.30000000000000004) and stay integers when both ends are integers and every level is
-        whole (integer fields such as ``negotiation.max_rounds`` need integers).
+        whole (integer fields such as ``sessions`` need integers).
         """
         if self.values is not None:
             return list(self.values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from helpers.workers import chunks_run, recording_pool_class
 
 from sim.cli import main
 from sim.engine import runner
+from sim.scenario.loader import SchemaMigrationWarning
 
 TINY = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
 
@@ -21,7 +23,7 @@ def test_run_writes_a_complete_folder(tmp_path, capsys):
     assert main(["run", str(TINY), "--runs", "40", "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["manifest.json", "meta.json", "plots", "rounds.parquet", "runs.parquet",
-                     "scenario.yaml", "summary.json"]
+                     "scenario.yaml", "sessions.parquet", "summary.json"]
     assert sorted(p.name for p in (out / "plots").iterdir()) == [
         "outcomes.png", "rounds.png", "terms.png", "trajectories.png"]
     summary = json.loads((out / "summary.json").read_text())
@@ -65,21 +67,26 @@ def test_same_seed_gives_byte_identical_runs_whatever_jobs(tmp_path, monkeypatch
     ran = chunks_run(log)
     assert [(start, stop) for _, start, stop in ran] == runner.chunks(n, runner.DEFAULT_CHUNK)
     assert len(ran) >= 2 and os.getpid() not in {pid for pid, _, _ in ran}
-    for name in ("runs.parquet", "rounds.parquet"):
+    for name in ("runs.parquet", "rounds.parquet", "sessions.parquet"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert len(pd.read_parquet(b / "runs.parquet")) == n
     assert pd.read_parquet(b / "rounds.parquet")["run"].max() == n - 1  # every chunk traced
 
 
 @pytest.mark.parametrize("content, words", [
-    ("schema: 1\nname: x\nissues: [\n", ["line", "bad.yaml"]),
-    ("schema: 1\nname: x\nissuez: {}\n", ["issuez", "did you mean"]),
+    ("schema: 2\nname: x\nissues: [\n", ["line", "bad.yaml"]),
+    ("schema: 2\nname: x\nissuez: {}\n", ["issuez", "did you mean"]),
+    ("schema: 1\nname: x\nissuez: {}\n", ["issuez", "did you mean"]),  # migrated, then refused
 ])
 def test_bad_scenarios_exit_2_with_a_message(tmp_path, capsys, content, words):
     bad = tmp_path / "bad.yaml"
     bad.write_text(content)
     out = tmp_path / "out"
-    assert main(["run", str(bad), "--out", str(out)]) == 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["run", str(bad), "--out", str(out)]) == 2
+    migrated = content.startswith("schema: 1")
+    assert [w.category for w in caught] == ([SchemaMigrationWarning] if migrated else [])
     err = capsys.readouterr().err
     for word in words:
         assert word in err
@@ -91,9 +98,9 @@ def test_bad_scenarios_exit_2_with_a_message(tmp_path, capsys, content, words):
 def test_missing_file_and_bad_set_exit_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml" in capsys.readouterr().err
-    assert main(["run", str(TINY), "--set", "battlefield.momentun=0.5", "--no-plots",
+    assert main(["run", str(TINY), "--set", "battlefield.egde=0.5", "--no-plots",
                  "--out", str(tmp_path / "o")]) == 2
-    assert "momentun" in capsys.readouterr().err
+    assert "egde" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
@@ -114,7 +121,7 @@ def test_validate_schema_list_explain_plot(tmp_path, capsys):
     assert "istanbul_2025.yaml" in listed and "boulware" in listed and "mediated" in listed
     assert main(["explain", str(TINY), "--run", "2"]) == 0
     story = capsys.readouterr().out
-    assert "Round 1" in story and "Outcome:" in story
+    assert "Session 1" in story and "Outcome:" in story
     out = tmp_path / "r"
     assert main(["run", str(TINY), "--runs", "10", "--out", str(out), "--no-plots"]) == 0
     assert main(["plot", str(out)]) == 0
@@ -128,13 +135,17 @@ def test_runs_table_columns_follow_the_contract(tmp_path):
     runs = pd.read_parquet(out / "runs.parquet")
     for col in ["run", "seed", "outcome", "rounds", "dictated_peace", "agreement_holds",
                 "walkout_by", "terms.ceasefire", "utility.red", "fired.leader",
-                "fired.sanctions", "param.battlefield.momentum"]:
+                "fired.sanctions", "param.battlefield.edge"]:
         assert col in runs.columns
     rounds = pd.read_parquet(out / "rounds.parquet")
-    assert {"run", "round", "actor", "issue", "position", "momentum", "settled"} <= set(
+    assert {"run", "round", "actor", "issue", "position", "front", "settled"} <= set(
         rounds.columns)
     assert "_text" in set(rounds["actor"])
     assert rounds.groupby("run")["round"].max().tolist() == runs["rounds"].tolist()
+    sessions = pd.read_parquet(out / "sessions.parquet")
+    assert {"run", "session", "front", "belief.red", "belief.blue", "reservation.red",
+            "walkout"} <= set(sessions.columns)
+    assert sessions.groupby("run")["session"].max().tolist() == runs["rounds"].tolist()
 
 
 def test_python_dash_m_sim_works():

@@ -35,6 +35,7 @@ def test_mesa_and_vector_agree_run_by_run(path):
     mesa = simulate(scn, runs=16, seed=11, engine="mesa", trace_runs=16)
     _compare(vec.runs, mesa.runs)
     pd.testing.assert_frame_equal(vec.rounds, mesa.rounds, check_exact=True)
+    pd.testing.assert_frame_equal(vec.sessions, mesa.sessions, check_exact=True)
 
 
 def test_same_seed_same_runs_and_different_seed_differs():
@@ -88,7 +89,8 @@ def test_zeuthen_alternating_reaches_the_nash_point():
 
 def test_a_party_with_a_better_alternative_walks_out_and_talks_collapse():
     scn = load_scenario(TINY / "tiny_two_party.yaml", overrides=[
-        "actors.blue.reservation=1.0", "negotiation.walkout.threshold=0.0",
+        "actors.blue.reservation=1.0", "battlefield.war_cost.blue=0", "battlefield.stake=0",
+        "actors.gold.leverage.blue=0", "negotiation.walkout.threshold=0.0",
         "negotiation.walkout.softness=0.01", "negotiation.walkout.hazard=1.0"])
     runs = simulate(scn, runs=20, seed=1).runs
     assert (runs["outcome"] == "collapse").all()
@@ -110,7 +112,7 @@ def test_pressure_fires_only_without_a_ceasefire_and_is_recorded():
     scn = load_scenario(TINY / "tiny_two_party.yaml")
     runs = simulate(scn, runs=100, seed=4).runs
     fired = runs["fired.sanctions"]
-    assert set(fired.dropna().unique()) <= {4.0}  # no_agreement_by_round 3 -> checked in round 4
+    assert set(fired.dropna().unique()) <= {4.0}  # no_agreement_by 3 -> checked in session 4
     cease_by_3 = runs["outcome"].isin(["ceasefire", "comprehensive"]) & (runs["rounds"] <= 3)
     assert fired[cease_by_3].isna().all()
     leader = runs["fired.leader"].dropna()

@@ -17,7 +17,7 @@ TINY = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
 def test_memory_stays_flat_over_200_model_builds():
     scn = load_scenario(TINY)
     seeds = replication_seeds(1, 0, 1)
-    dr = draw(seeds, uncertain_inputs(scn), scn.negotiation.max_rounds, len(scn.actors),
+    dr = draw(seeds, uncertain_inputs(scn), scn.sessions, len(scn.actors),
               len(scn.issues), len(scn.events))
     p = compile_params(scn, dr.samples, 1)
 

@@ -25,7 +25,7 @@ SHORT, LONG, RUNS = 8, 20, 40
 
 
 def _run(path: Path, rounds: int, engine: str = "vector"):
-    scn = load_scenario(path, overrides=[f"negotiation.max_rounds={rounds}"])
+    scn = load_scenario(path, overrides=[f"sessions={rounds}"])
     assert scn.negotiation.deadline is None
     return simulate(scn, runs=RUNS, seed=3, trace_runs=RUNS, engine=engine)
 
@@ -67,7 +67,7 @@ def test_a_known_deadline_is_a_clock():
 
     def conceded_by_round_5(deadline: int) -> float:
         scn = load_scenario(path, overrides=[f"negotiation.deadline={deadline}",
-                                             "negotiation.max_rounds=20"])
+                                             "sessions=20"])
         rounds = simulate(scn, runs=20, seed=1, trace_runs=20).rounds
         red = rounds[(rounds["actor"] == "red") & (rounds["round"].isin([0, 5]))]
         moved = red.pivot_table(index=["run", "issue"], columns="round", values="position")

@@ -27,7 +27,7 @@ def test_replications_respect_the_invariants(tmp_path_factory, data):
     assert np.all((terms[settled] >= lo - 1e-9) & (terms[settled] <= hi + 1e-9))
     util = runs[[c for c in runs.columns if c.startswith("utility.")]].to_numpy(float)
     assert np.all((util[~np.isnan(util)] >= -1e-12) & (util[~np.isnan(util)] <= 1 + 1e-12))
-    assert (runs["rounds"] <= data["negotiation"]["max_rounds"]).all()
+    assert (runs["rounds"] <= data["sessions"]).all()
     assert (runs["rounds"] >= 1).all()
     thr = data["issues"]["ceasefire"]["ceasefire_threshold"]
     main = np.array([data["issues"][i].get("track", "main") == "main" for i in issues])

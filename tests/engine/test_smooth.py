@@ -33,6 +33,7 @@ def shares(key: str, values: np.ndarray) -> np.ndarray:
     ("actors.ukraine.reservation", 0.30, 0.60),   # across version 1's cliff at 0.44-0.45
     ("actors.russia.reservation", 0.40, 0.80),
     ("negotiation.walkout.threshold", 0.0, 0.3),
+    ("battlefield.beliefs.russia.mean", -0.1, 0.9),  # the belief gap from 0 to 1 (Ukraine -0.1)
 ])
 def test_no_outcome_share_jumps_between_neighbouring_values(key, lo, hi):
     grid = shares(key, np.linspace(lo, hi, 11))
@@ -48,7 +49,7 @@ def test_walkouts_rise_gradually_as_the_range_closes():
     collapse = []
     for r in np.linspace(0.6, 1.0, 17):
         scn = load_scenario(path, overrides=[
-            f"actors.b.reservation={r:.4f}", "negotiation.max_rounds=3",
+            f"actors.b.reservation={r:.4f}", "sessions=3",
             "negotiation.walkout={threshold: 0.1, hazard: 0.5, softness: 0.05}"])
         runs = simulate(scn, runs=RUNS, seed=2, trace_runs=0).runs
         collapse.append(float(np.mean(runs["outcome"] == "collapse")))

@@ -40,9 +40,9 @@ def test_more_european_pressure_does_not_make_a_ceasefire_less_likely():
     assert not_lower(strong, weak), (weak, strong)
 
 
-def test_stronger_russian_momentum_does_not_make_a_ceasefire_more_likely():
-    calm = share(BASE, ["battlefield.momentum.mean=0.0"])
-    strong = share(BASE, ["battlefield.momentum.mean=0.8"])
+def test_a_stronger_russian_edge_does_not_make_a_ceasefire_more_likely():
+    calm = share(BASE, ["battlefield.edge.mean=0.0"])
+    strong = share(BASE, ["battlefield.edge.mean=0.8"])
     assert not_lower(calm, strong), (calm, strong)
 
 
@@ -109,23 +109,29 @@ def test_mirror_image_scenario_gives_the_mirror_image_outcome(tmp_path, method):
 def test_swapping_the_sides_roles_swaps_the_side_a_peace_is_imposed_on(tmp_path):
     """The mirror image with the sides listed the other way round: the loser is now sides[0].
 
-    Momentum is fixed and has no volatility, so that negating it (the same side stays favoured)
-    gives the same front run by run.
+    The edge is fixed and the front has no noise, so that negating it (the same side stays
+    favoured) gives the same front run by run.
     """
     data = yaml.safe_load(TINY.read_text().replace(" on: ", " 'on': "))
-    data["battlefield"].update(momentum=0.3, volatility=0.0)
+    data["battlefield"].update(edge=0.3, volatility=0.0)
+    # the settlement gives red about 0.73 and blue 0.51: a dictated peace at a margin of 0.15
+    data.setdefault("outcomes", {})["dictated_peace_margin"] = 0.15
     original = tmp_path / "original.yaml"
     original.write_text(yaml.safe_dump(data, sort_keys=False))
     mirror = _mirror(yaml.safe_load(original.read_text()))
     mirror["battlefield"]["sides"] = ["red", "blue"]  # red has blue's part, and is listed first
-    mirror["battlefield"]["momentum"] = -0.3  # so that blue (red's part) is still favoured
+    mirror["battlefield"]["edge"] = -0.3  # so that blue (red's part) is still favoured
     swapped = tmp_path / "swapped.yaml"
     swapped.write_text(yaml.safe_dump(mirror, sort_keys=False))
     a = simulate(load_scenario(original), runs=200, seed=3, trace_runs=0).runs
     b = simulate(load_scenario(swapped), runs=200, seed=3, trace_runs=0).runs
-    assert set(a["imposed_on"]) == {"blue"} and a["dictated_peace"].all()
+    peace = a["outcome"].isin(PEACE)
+    assert peace.mean() > 0.5  # most runs settle; a partial deal imposes nothing
+    assert set(a.loc[peace, "imposed_on"]) == {"blue"} and a.loc[peace, "dictated_peace"].all()
     same = a["outcome"] == b["outcome"]
     assert same.mean() >= 0.99
     # the same party loses, under its new name, and it is now the first side
-    assert (b.loc[same, "imposed_on"] == "red").all()
+    assert (b.loc[same & peace, "imposed_on"] == "red").all()
+    renamed = a.loc[same, "imposed_on"].map({"blue": "red", "": ""})
+    assert (b.loc[same, "imposed_on"] == renamed).all()
     assert (b["dictated_peace"] == (b["imposed_on"] != "")).all()

@@ -30,24 +30,28 @@ def scenarios(draw):
                "risk": draw(st.sampled_from([1.0, 1.0, 2.0]))}
         if role == "party":
             act["strategy"] = {"name": draw(st.sampled_from(STRATEGIES))}
-            act["delegation"] = {"authority": draw(unit)}
+            act["delegation"] = {"authority": draw(unit), "margin": draw(st.floats(0, 0.1))}
         if role == "mediator":
             act["mediator"] = {"method": draw(st.sampled_from(["nash", "weighted_mean",
                                                                "midpoint"]))}
+            act["information"] = draw(st.floats(0, 2))
         if role == "third_party":
-            act["leverage"] = {f"p{b}": draw(unit) for b in range(n_parties)}
+            act["leverage"] = {f"p{b}": draw(st.floats(0, 0.2)) for b in range(n_parties)}
             act["engagement"] = draw(unit)
         actors[f"p{a}" if role == "party" else f"x{a}"] = act
     data = {
-        "schema": 1, "name": "prop", "seed": 1, "runs": 4, "issues": issues, "actors": actors,
-        "battlefield": {"sides": ["p0", "p1"], "momentum": {"dist": "normal", "mean": 0,
-                                                           "sd": 0.3},
+        "schema": 2, "name": "prop", "seed": 1, "runs": 4, "issues": issues, "actors": actors,
+        "sessions": draw(st.integers(1, 12)),
+        "battlefield": {"sides": ["p0", "p1"], "edge": {"dist": "normal", "mean": 0, "sd": 0.3},
+                        "volatility": draw(st.floats(0.01, 0.5)),
+                        "beliefs": {"p0": {"mean": draw(st.floats(-1, 1)),
+                                           "strength": draw(st.floats(0.5, 10))},
+                                    "p1": {"mean": draw(st.floats(-1, 1))}},
+                        "stake": draw(st.floats(0, 0.3)),
                         "war_cost": {"p0": draw(st.floats(0, 0.02)),
                                      "p1": draw(st.floats(0, 0.02))},
-                        "momentum_effect": draw(st.floats(0, 0.05)),
                         "rearm_fear": draw(unit)},
         "negotiation": {"protocol": draw(st.sampled_from(["mediated", "alternating"])),
-                        "max_rounds": draw(st.integers(1, 12)),
                         "agenda": draw(st.sampled_from(["issue_by_issue", "package"])),
                         "walkout": {"threshold": draw(unit), "hazard": draw(unit)}},
     }

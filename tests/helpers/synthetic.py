@@ -143,7 +143,7 @@ def _trajectory(
                 "actor": np.broadcast_to(np.array(actors)[None, :, None], shape).ravel().tolist(),
                 "issue": np.broadcast_to(np.array(issues)[None, None, :], shape).ravel().tolist(),
                 "position": np.clip(pos, 0, 100).ravel(),
-                "momentum": np.broadcast_to(momentum[: last + 1, None, None], shape).ravel(),
+                "front": np.broadcast_to(momentum[: last + 1, None, None], shape).ravel(),
                 "settled": done.ravel(),
                 "exchange": np.zeros(pos.size, dtype=bool),
             }
@@ -229,5 +229,5 @@ def synthetic_run(runs: int = 200, seed: int = 20250516, max_rounds: int = 20) -
         "engine": "synthetic",
         "command": "synthetic_run()",
     }
-    yaml_text = f"schema: 1\nname: synthetic\nseed: {seed}\nruns: {runs}\n"
+    yaml_text = f"schema: 2\nname: synthetic\nseed: {seed}\nruns: {runs}\n"
     return SyntheticRun(runs_df, rounds_df, meta, yaml_text, manifest)

@@ -46,7 +46,7 @@ class ProtocolContract:
         runs = res.runs
         assert len(runs) == RUNS and runs["run"].tolist() == list(range(RUNS))
         assert set(runs["outcome"]) <= set(OUTCOMES)
-        assert runs["rounds"].between(0, scn.negotiation.max_rounds).all()
+        assert runs["rounds"].between(0, scn.sessions).all()
         terms = runs[[c for c in runs.columns if c.startswith("terms.")]].to_numpy(float)
         assert np.all(np.isnan(terms) | ((terms >= 0) & (terms <= 100)))
         parties = {a for a, act in scn.actors.items() if act.role == "party"}
@@ -57,7 +57,7 @@ class ProtocolContract:
         assert not (runs["dictated_peace"] & ~peace).any()
         # every traced run has its opening and no round after its end
         last = res.rounds.groupby("run")["round"].agg(["min", "max"])
-        assert (last["min"] == 0).all() and (last["max"] <= scn.negotiation.max_rounds).all()
+        assert (last["min"] == 0).all() and (last["max"] <= scn.sessions).all()
 
     @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
     def test_same_seed_same_tables(self, path):

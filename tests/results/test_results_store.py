@@ -23,6 +23,7 @@ FILES = {
     "manifest.json",
     "runs.parquet",
     "rounds.parquet",
+    "sessions.parquet",
     "summary.json",
     "meta.json",
 }

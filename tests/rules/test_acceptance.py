@@ -5,49 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.rules.acceptance import acceptance_level, accepts, delegation_margin
-
-
-class TestDelegationMargin:
-    def test_margin_scales_with_missing_authority(self):
-        got = delegation_margin(np.array([1.0, 0.4, 0.0]), np.array(0.1))
-        np.testing.assert_allclose(got, [0.0, 0.06, 0.1], atol=1e-15)
-
-    def test_full_authority_needs_no_margin(self):
-        assert delegation_margin(1.0, 0.25) == 0.0
+from sim.rules.acceptance import acceptance_level, accepts
 
 
 class TestAcceptanceLevel:
     def test_aspiration_binds_when_own_terms_are_worth_more(self):
-        level = acceptance_level(0.7, 0.8, 0.3, 1.0, 0.1)
+        level = acceptance_level(0.7, 0.8, 0.3)
         assert level == pytest.approx(0.7, abs=1e-15)
 
-    def test_own_terms_bind_when_pulled_below_the_aspiration(self):
+    def test_own_terms_bind_when_below_the_aspiration(self):
         # a party never refuses what it has itself put on the table
-        level = acceptance_level(0.7, 0.55, 0.3, 1.0, 0.1)
+        level = acceptance_level(0.7, 0.55, 0.3)
         assert level == pytest.approx(0.55, abs=1e-15)
 
     def test_never_below_reservation(self):
-        level = acceptance_level(0.4, 0.35, 0.5, 1.0, 0.1)
+        level = acceptance_level(0.4, 0.35, 0.5)
         assert level == pytest.approx(0.5, abs=1e-15)
-
-    def test_delegation_margin_is_added_on_top(self):
-        # max(min(.7, .8), .3) + .1 * (1 - .4) = .76
-        level = acceptance_level(0.7, 0.8, 0.3, 0.4, 0.1)
-        assert level == pytest.approx(0.76, abs=1e-15)
-        # and on top of the reservation floor too: .5 + .2 * .5
-        level = acceptance_level(0.4, 0.35, 0.5, 0.5, 0.2)
-        assert level == pytest.approx(0.6, abs=1e-15)
 
     def test_vectorised(self):
         level = acceptance_level(
-            np.array([0.9, 0.6, 0.2]),
-            np.array([0.8, 0.7, 0.1]),
-            np.array([0.1, 0.1, 0.3]),
-            np.array([1.0, 0.0, 0.5]),
-            np.array(0.1),
-        )
-        np.testing.assert_allclose(level, [0.8, 0.7, 0.35], atol=1e-15)
+            np.array([0.9, 0.6, 0.2]), np.array([0.8, 0.7, 0.1]), np.array([0.1, 0.1, 0.3]))
+        np.testing.assert_allclose(level, [0.8, 0.6, 0.3], atol=1e-15)
 
 
 class TestAccepts:

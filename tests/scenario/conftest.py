@@ -16,7 +16,7 @@ from sim.scenario import ScenarioError, load_scenario
 TESTS = Path(__file__).resolve().parents[1]
 
 MINIMAL = """\
-schema: 1
+schema: 2
 name: minimal
 issues:
   ceasefire:
@@ -37,7 +37,7 @@ actors:
     salience: {ceasefire: 0.8, land: 0.7}
 battlefield:
   sides: [red, blue]
-  momentum: {dist: normal, mean: 0.1, sd: 0.2}
+  edge: {dist: normal, mean: 0.1, sd: 0.2}
 """
 
 

@@ -33,15 +33,27 @@ def test_every_prior_is_replaced_by_its_clipped_mean():
     assert inputs, "the fixture has uncertain inputs"
     fixed = at_means(scn)
     assert uncertain_inputs(fixed) == []
-    assert fixed.battlefield.momentum == pytest.approx(inputs["battlefield.momentum"]
-                                                       .dist.expectation())
+    assert fixed.battlefield.edge == pytest.approx(inputs["battlefield.edge"].dist.expectation())
     assert fixed.actors["red"].salience["prisoners"] == pytest.approx(0.3)
+
+
+def test_strategy_and_belief_priors_are_replaced_by_their_means_too():
+    scn = load_scenario(TINY / "tiny_uncertain.yaml", overrides=[
+        "actors.red.strategy.rate={dist: uniform, low: 0.1, high: 0.3}",
+        "battlefield.beliefs.red={mean: {dist: normal, mean: -0.4, sd: 0.2}}",
+        "actors.red.strategy.min_step={dist: uniform, low: 0.5, high: 2.5}",  # mean 1.5 > 1
+    ])
+    fixed = at_means(scn)
+    assert uncertain_inputs(fixed) == []
+    assert fixed.actors["red"].strategy.params == pytest.approx({"rate": 0.2, "min_step": 1.0})
+    assert fixed.battlefield.beliefs["red"].mean == pytest.approx(-0.4)
+    assert fixed.battlefield.beliefs["red"].strength == 3.0
 
 
 def test_a_mean_outside_the_range_is_clipped():
     scn = load_scenario(TINY / "tiny_uncertain.yaml",
-                        overrides=["battlefield.momentum={dist: normal, mean: 3, sd: 1}"])
-    assert at_means(scn).battlefield.momentum == 1.0  # momentum lies in [-1, 1]
+                        overrides=["battlefield.edge={dist: normal, mean: 3, sd: 1}"])
+    assert at_means(scn).battlefield.edge == 1.0  # the edge lies in [-1, 1]
 
 
 def test_a_scenario_without_priors_is_unchanged():

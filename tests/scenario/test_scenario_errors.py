@@ -10,7 +10,7 @@ from sim.scenario import ScenarioError, load_scenario
 
 RED_POSITION = "    position: {ceasefire: 90, land: 80}\n"
 BLUE_SALIENCE = "    salience: {ceasefire: 0.8, land: 0.7}\n"
-MOMENTUM = "  momentum: {dist: normal, mean: 0.1, sd: 0.2}\n"
+EDGE = "  edge: {dist: normal, mean: 0.1, sd: 0.2}\n"
 
 
 def _insert_before(anchor: str, new: str):
@@ -30,8 +30,8 @@ CASES = [
      "actors.red.capabilty", "did you mean 'capability'?"),
     ("unknown top-level key", _replace("issues:\n", "isues: {}\nissues:\n"), "isues",
      "isues", "did you mean 'issues'?"),
-    ("wrong type", lambda t: t + "negotiation:\n  max_rounds: twenty\n", "max_rounds",
-     "negotiation.max_rounds", "expected a valid integer, got 'twenty'"),
+    ("wrong type", lambda t: t + "sessions: twenty\n", "sessions",
+     "sessions", "expected a valid integer, got 'twenty'"),
     ("wrong literal", lambda t: t.replace("role: party", "role: partie", 1), "partie",
      "actors.red.role", "did you mean 'party'?"),
     ("number out of range", _insert_before(RED_POSITION, "    capability: 1.5\n"),
@@ -54,24 +54,24 @@ CASES = [
      ", lnd: 3}\n"), "lnd", "actors.red.position.lnd", "did you mean 'land'?"),
     ("missing required key", _replace("    name: Red\n", ""), "  red:", "actors.red.name",
      "missing required key 'name'"),
-    ("normal with negative sd", _replace(MOMENTUM, "  momentum: {dist: normal, mean: 0.1, "
-     "sd: -1}\n"), "momentum", "battlefield.momentum.sd", "expected a number >= 0, got -1"),
-    ("uniform with low > high", _replace(MOMENTUM, "  momentum: {dist: uniform, low: 1, "
-     "high: 0}\n"), "momentum", "battlefield.momentum", "low <= high"),
-    ("triangular mode outside", _replace(MOMENTUM, "  momentum: {dist: triangular, low: 0, "
-     "mode: 2, high: 1}\n"), "momentum", "battlefield.momentum", "low <= mode <= high"),
-    ("beta with a = 0", _replace(MOMENTUM, "  momentum: {dist: beta, a: 0, b: 1}\n"),
-     "momentum", "battlefield.momentum.a", "expected a number > 0"),
-    ("choice p not summing to 1", _replace(MOMENTUM, "  momentum: {dist: choice, values: "
-     "[0, 1], p: [0.5, 0.6]}\n"), "momentum", "battlefield.momentum", "p must sum to 1"),
-    ("choice p of other length", _replace(MOMENTUM, "  momentum: {dist: choice, values: "
-     "[0, 1], p: [1]}\n"), "momentum", "battlefield.momentum", "must match"),
-    ("unknown distribution", _replace(MOMENTUM, "  momentum: {dist: norml, mean: 0, sd: 1}\n"),
-     "momentum", "battlefield.momentum", "did you mean 'normal'?"),
-    ("distribution without dist", _replace(MOMENTUM, "  momentum: {mean: 0, sd: 1}\n"),
-     "momentum", "battlefield.momentum", "needs a 'dist' key"),
-    ("distribution parameter typo", _replace(MOMENTUM, "  momentum: {dist: normal, mean: 0, "
-     "sdd: 1}\n"), "momentum", "battlefield.momentum.sdd", "did you mean 'sd'?"),
+    ("normal with negative sd", _replace(EDGE, "  edge: {dist: normal, mean: 0.1, "
+     "sd: -1}\n"), "edge", "battlefield.edge.sd", "expected a number >= 0, got -1"),
+    ("uniform with low > high", _replace(EDGE, "  edge: {dist: uniform, low: 1, "
+     "high: 0}\n"), "edge", "battlefield.edge", "low <= high"),
+    ("triangular mode outside", _replace(EDGE, "  edge: {dist: triangular, low: 0, "
+     "mode: 2, high: 1}\n"), "edge", "battlefield.edge", "low <= mode <= high"),
+    ("beta with a = 0", _replace(EDGE, "  edge: {dist: beta, a: 0, b: 1}\n"),
+     "edge", "battlefield.edge.a", "expected a number > 0"),
+    ("choice p not summing to 1", _replace(EDGE, "  edge: {dist: choice, values: "
+     "[0, 1], p: [0.5, 0.6]}\n"), "edge", "battlefield.edge", "p must sum to 1"),
+    ("choice p of other length", _replace(EDGE, "  edge: {dist: choice, values: "
+     "[0, 1], p: [1]}\n"), "edge", "battlefield.edge", "must match"),
+    ("unknown distribution", _replace(EDGE, "  edge: {dist: norml, mean: 0, sd: 1}\n"),
+     "edge", "battlefield.edge", "did you mean 'normal'?"),
+    ("distribution without dist", _replace(EDGE, "  edge: {mean: 0, sd: 1}\n"),
+     "edge", "battlefield.edge", "needs a 'dist' key"),
+    ("distribution parameter typo", _replace(EDGE, "  edge: {dist: normal, mean: 0, "
+     "sdd: 1}\n"), "edge", "battlefield.edge.sdd", "did you mean 'sd'?"),
     ("leverage on a non-party", _insert_before("battlefield:", "  grey:\n    name: Grey\n"
      "    role: third_party\n    position: {ceasefire: 1, land: 1}\n"
      "    salience: {ceasefire: 1, land: 1}\n    leverage: {gren: 0.2}\n"), "gren",
@@ -79,16 +79,63 @@ CASES = [
     ("battlefield side not a party", _replace("sides: [red, blue]", "sides: [red, bleu]"),
      "sides", "battlefield.sides.1", "did you mean 'blue'?"),
     ("pressure on unknown party", lambda t: t + "pressure:\n  squeeze:\n    by: red\n"
-     "    on: blu\n    when: {round: 2}\n", "on: blu", "pressure.squeeze.on", "unknown actor"),
+     "    on: blu\n    when: {session: 2}\n", "on: blu", "pressure.squeeze.on", "unknown actor"),
     ("pressure with two conditions", lambda t: t + "pressure:\n  squeeze:\n    by: red\n"
-     "    on: blue\n    when: {round: 2, no_agreement_by_round: 3}\n", "when",
+     "    on: blue\n    when: {session: 2, no_agreement_by: 3}\n", "when",
      "pressure.squeeze.when", "exactly one"),
-    ("event setting an unsettable key", lambda t: t + "events:\n  coup:\n    round: 2\n"
+    ("event setting an unsettable key", lambda t: t + "events:\n  coup:\n    session: 2\n"
      "    set: {actors.red.name: 1}\n", "set", "events.coup.set.actors.red.name",
      "cannot be changed by an event"),
-    ("event naming an unknown actor", lambda t: t + "events:\n  coup:\n    round: 2\n"
+    ("event naming an unknown actor", lambda t: t + "events:\n  coup:\n    session: 2\n"
      "    set: {actors.rd.capability: 1}\n", "set", "events.coup.set.actors.rd.capability",
      "did you mean 'red'?"),
+    ("event with both a session and a date", lambda t: t + "calendar: {start: 2025-05-16}\n"
+     "events:\n  coup:\n    session: 2\n    date: 2025-06-01\n", "coup:", "events.coup",
+     "exactly one of 'session' or 'date'"),
+    ("event with neither a session nor a date", lambda t: t + "events:\n  coup:\n"
+     "    probability: 0.5\n", "coup:", "events.coup", "exactly one of 'session' or 'date'"),
+    ("event by date without a calendar", lambda t: t + "events:\n  coup:\n"
+     "    date: 2025-06-01\n", "date:", "events.coup.date", "needs a calendar"),
+    ("pressure by date without a calendar", lambda t: t + "pressure:\n  squeeze:\n"
+     "    by: red\n    on: blue\n    when: {date: 2025-06-01}\n", "when",
+     "pressure.squeeze.when.date", "needs a calendar"),
+    ("calendar start misspelt", lambda t: t + "calendar: {strat: 2025-05-16}\n", "calendar",
+     "calendar.strat", "did you mean 'start'?"),
+    ("calendar every_days of 0", lambda t: t + "calendar: {start: 2025-05-16, every_days: 0}\n",
+     "calendar", "calendar.every_days", "expected a number >= 1, got 0"),
+    ("event setting a belief out of range", lambda t: t + "events:\n  coup:\n    session: 2\n"
+     "    set: {battlefield.beliefs.red.mean: -2}\n", "set",
+     "events.coup.set.battlefield.beliefs.red.mean", "expected a value from -1 to 1"),
+    ("event setting the belief of a non-side", lambda t: t.replace("  blue:", "  grey:\n"
+     "    name: Grey\n    role: third_party\n    position: {ceasefire: 1, land: 1}\n"
+     "    salience: {ceasefire: 1, land: 1}\n  blue:") + "events:\n  coup:\n    session: 2\n"
+     "    set: {battlefield.beliefs.grey.mean: 0.5}\n", "set",
+     "events.coup.set.battlefield.beliefs.grey.mean", "not a party"),
+    ("belief held by a non-side", lambda t: t.replace(EDGE, EDGE + "  beliefs:\n"
+     "    rd: {mean: 0.2}\n"), "rd:", "battlefield.beliefs.rd", "did you mean 'red'?"),
+    ("belief mean out of range", lambda t: t.replace(EDGE, EDGE + "  beliefs:\n"
+     "    red: {mean: 1.5}\n"), "red: {mean", "battlefield.beliefs.red.mean",
+     "expected a number from -1 to 1"),
+    ("belief without a mean", lambda t: t.replace(EDGE, EDGE + "  beliefs:\n"
+     "    red: {strength: 2}\n"), "red: {strength", "battlefield.beliefs.red.mean",
+     "missing required key 'mean'"),
+    ("volatility above 1", lambda t: t.replace(EDGE, EDGE + "  volatility: 1.5\n"),
+     "volatility", "battlefield.volatility", "expected a number from 0 to 1"),
+    ("a schema 1 battlefield key", lambda t: t.replace(EDGE, EDGE + "  drift: 0.1\n"), "drift",
+     "battlefield.drift", "unknown key 'drift'"),
+    ("a schema 1 negotiation key", lambda t: t + "negotiation:\n  max_rounds: 10\n",
+     "max_rounds", "negotiation.max_rounds", "unknown key 'max_rounds'"),
+    ("delegation margin out of range", _insert_before(RED_POSITION, "    delegation: "
+     "{authority: 0.5, margin: 2}\n"), "delegation", "actors.red.delegation.margin",
+     "expected a number from 0 to 1"),
+    ("strategy prior of an unknown distribution", _insert_before(RED_POSITION, "    strategy: "
+     "{name: steady, rate: {dist: unifrom, low: 0, high: 0.2}}\n"), "strategy",
+     "actors.red.strategy.rate", "did you mean 'uniform'?"),
+    ("strategy prior with low > high", _insert_before(RED_POSITION, "    strategy: "
+     "{name: steady, rate: {dist: uniform, low: 0.2, high: 0.1}}\n"), "strategy",
+     "actors.red.strategy.rate", "low <= high"),
+    ("strategy parameter of wrong type", _insert_before(RED_POSITION, "    strategy: "
+     "{name: steady, rate: fast}\n"), "strategy", "actors.red.strategy.rate", "got 'fast'"),
     ("first naming an unknown issue", lambda t: t + "negotiation:\n  first: [lnd]\n",
      "first", "negotiation.first.0", "did you mean 'land'?"),
     ("durability issue unknown", lambda t: t + "outcomes:\n  durability:\n"
@@ -149,19 +196,19 @@ def test_several_problems_are_reported_together_and_numbered(write, minimal, loa
 
 
 def test_malformed_yaml_names_file_line_and_column(write, load_error):
-    path = write("schema: 1\nname: x\n title: bad\n")
+    path = write("schema: 2\nname: x\n title: bad\n")
     message = load_error(path).message
     assert message.startswith(f"{path}:3:")
     assert "malformed YAML" in message
 
 
 def test_unclosed_bracket_is_malformed_yaml(write, load_error):
-    path = write("schema: 1\nissues: {a: [1, 2}\n")
+    path = write("schema: 2\nissues: {a: [1, 2}\n")
     assert f"{path}:2:" in load_error(path).message
 
 
 def test_tab_indentation_is_malformed_yaml(write, load_error):
-    path = write("schema: 1\n\tname: x\n")
+    path = write("schema: 2\n\tname: x\n")
     assert f"{path}:2:1: malformed YAML" in load_error(path).message
 
 
@@ -176,7 +223,7 @@ def test_duplicate_key_names_both_lines(write, minimal, load_error):
     ("# only a comment\n", "the file is empty"),
     ("- a\n- b\n", "the top level must be a mapping"),
     ("just text\n", "the top level must be a mapping"),
-    ("schema: 1\n---\nname: x\n", "expected a single document"),
+    ("schema: 2\n---\nname: x\n", "expected a single document"),
     ("a: &x [*x]\n", "recursive YAML alias"),
     ("!!python/object:os.system {}\n", "could not determine a constructor"),
     ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
@@ -189,15 +236,18 @@ def test_unusable_documents(write, text, expected, load_error):
     assert expected in message
 
 
-def test_wrong_schema_version(write, minimal, load_error):
-    path = write(minimal.replace("schema: 1", "schema: 2"))
+@pytest.mark.parametrize("version", ["3", "0", "'2'", "true"])
+def test_wrong_schema_version(write, minimal, load_error, version):
+    path = write(minimal.replace("schema: 2", f"schema: {version}"))
     message = load_error(path).message
-    assert message == (f"{path}:1:1: schema: unsupported schema version 2; this version of "
-                       "ceasefire-sim reads 'schema: 1'")
+    shown = {"'2'": "'2'", "true": "true"}.get(version, version)
+    assert message.startswith(f"{path}:1:1: schema: unsupported schema version {shown}; ")
+    assert message.endswith("this version of ceasefire-sim reads 'schema: 2' (and migrates "
+                            "'schema: 1')")
 
 
 def test_missing_schema_version_points_at_the_top(write, minimal, load_error):
-    path = write(minimal.replace("schema: 1\n", ""))
+    path = write(minimal.replace("schema: 2\n", ""))
     assert f"{path}:1:1: schema: missing required key 'schema'" in load_error(path).message
 
 
@@ -212,7 +262,7 @@ def test_directory(tmp_path, load_error):
 
 def test_not_utf8(tmp_path, load_error):
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("schema: 1\nname: caf\xe9\n".encode("latin-1"))
+    path.write_bytes("schema: 2\nname: caf\xe9\n".encode("latin-1"))
     assert load_error(path).message.startswith(f"{path}: not a UTF-8 text file")
 
 
@@ -249,3 +299,15 @@ def test_an_exchanged_issue_cannot_be_taken_first(write, minimal, line_of, load_
     message = load_error(path).message
     assert f"{path}:{line_of(text, 'issue: land')}:" in message
     assert "humanitarian.issue: 'land' is in negotiation.first" in message
+
+
+def test_a_date_that_does_not_exist_names_its_line(write, minimal, line_of, load_error):
+    text = minimal + "calendar: {start: 2025-05-16}\nevents:\n  coup:\n    date: 2025-13-01\n"
+    path = write(text)
+    message = load_error(path).message
+    assert message.startswith(f"{path}:{line_of(text, '2025-13-01')}:11: '2025-13-01' is not a "
+                              "valid date")
+    override = "events.coup={date: 2025-02-30}"
+    message = load_error(write(minimal + "calendar: {start: 2025-05-16}\n"), (override,)).message
+    assert f"(from --set {override}): events.coup: " in message
+    assert "is not a valid date" in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -44,6 +45,18 @@ def test_resolved_yaml_applies_extends_and_overrides(write, minimal, tmp_path):
     assert _round_trip(scn, tmp_path) == scn
 
 
+def test_dates_round_trip(write, minimal, tmp_path):
+    text = minimal + ("calendar: {start: 2025-05-16, every_days: 14}\n"
+                      "events:\n  summit: {date: 2025-06-01, set: {actors.red.engagement: 1}}\n"
+                      "pressure:\n  squeeze: {by: red, on: blue, when: {date: 2025-07-01}}\n")
+    scn = load_scenario(write(text))
+    data = yaml.safe_load(resolved_yaml(scn))
+    assert data["calendar"] == {"start": dt.date(2025, 5, 16), "every_days": 14}
+    assert data["events"]["summit"]["date"] == dt.date(2025, 6, 1)
+    assert "session" not in data["events"]["summit"]
+    assert _round_trip(scn, tmp_path) == scn
+
+
 def test_resolved_yaml_keeps_key_order_and_writes_defaults(tiny_uncertain):
     data = yaml.safe_load(resolved_yaml(load_scenario(tiny_uncertain)))
     assert list(data)[:2] == ["schema", "name"]
@@ -52,6 +65,9 @@ def test_resolved_yaml_keeps_key_order_and_writes_defaults(tiny_uncertain):
     assert data["negotiation"]["walkout"] == {"threshold": 0.15, "hazard": 0.2,
                                                  "softness": 0.05}
     assert data["actors"]["grey"]["mediator"] == {"method": "nash"}
+    assert data["schema"] == 2 and data["sessions"] == 10
+    assert data["actors"]["red"]["delegation"] == {"authority": 0.5, "margin": 0.05}
+    assert data["events"]["summit"]["session"] == 2
 
 
 @pytest.mark.parametrize("path", shipped_scenarios(), ids=lambda p: p.stem)
@@ -68,10 +84,12 @@ def test_json_schema_is_json_and_names_the_top_level_keys():
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"schema", "name", "issues", "actors"}
-    top = {"schema", "name", "title", "extends", "seed", "runs", "issues", "actors",
-           "battlefield", "pressure", "events", "negotiation", "outcomes",
+    top = {"schema", "name", "title", "extends", "seed", "runs", "sessions", "calendar",
+           "issues", "actors", "battlefield", "pressure", "events", "negotiation", "outcomes",
            "humanitarian"}
     assert set(schema["properties"]) == top
+    assert schema["properties"]["schema"]["const"] == 2
+    assert "max_rounds" not in schema["$defs"]["Negotiation"]["properties"]
 
 
 def test_json_schema_has_a_description_for_every_field():

@@ -60,15 +60,30 @@ def test_a_distribution_replaces_the_base_value_whole(write, minimal):
     child = write("""\
         extends: base.yaml
         battlefield:
-          momentum: {dist: uniform, low: -0.2, high: 0.4}
+          edge: {dist: uniform, low: -0.2, high: 0.4}
         """, "child.yaml")
-    assert load_scenario(child).battlefield.momentum == Uniform(dist="uniform", low=-0.2, high=0.4)
+    assert load_scenario(child).battlefield.edge == Uniform(dist="uniform", low=-0.2, high=0.4)
 
 
 def test_a_map_without_dist_tunes_one_parameter_of_the_base_distribution(write, minimal):
     write(minimal, "base.yaml")
-    child = write("extends: base.yaml\nbattlefield:\n  momentum: {mean: 0.5}\n", "child.yaml")
-    assert load_scenario(child).battlefield.momentum == Normal(dist="normal", mean=0.5, sd=0.2)
+    child = write("extends: base.yaml\nbattlefield:\n  edge: {mean: 0.5}\n", "child.yaml")
+    assert load_scenario(child).battlefield.edge == Normal(dist="normal", mean=0.5, sd=0.2)
+
+
+def test_beliefs_and_the_calendar_merge_key_by_key(write, minimal):
+    base = minimal.replace("  edge: {dist: normal, mean: 0.1, sd: 0.2}\n",
+                           "  edge: {dist: normal, mean: 0.1, sd: 0.2}\n  beliefs:\n"
+                           "    red: {mean: 0.4, strength: 5}\n    blue: {mean: -0.2}\n")
+    write(base + "calendar: {start: 2025-05-16, every_days: 21}\n", "base.yaml")
+    child = write("extends: base.yaml\nsessions: 8\ncalendar: {every_days: 7}\nbattlefield:\n"
+                  "  beliefs:\n    red: {mean: 0.2}\n", "child.yaml")
+    scn = load_scenario(child)
+    beliefs = scn.battlefield.beliefs
+    assert (beliefs["red"].mean, beliefs["red"].strength) == (0.2, 5.0)  # strength kept
+    assert (beliefs["blue"].mean, beliefs["blue"].strength) == (-0.2, 3.0)
+    assert (scn.calendar.start.isoformat(), scn.calendar.every_days) == ("2025-05-16", 7)
+    assert scn.sessions == 8
 
 
 def test_null_removes_an_optional_block(write, minimal):
@@ -98,12 +113,12 @@ def test_errors_point_into_the_file_that_wrote_the_value(write, minimal, load_er
 
 def test_overridden_value_errors_point_at_the_child(write, minimal, load_error):
     write(minimal, "base.yaml")
-    child = write("extends: base.yaml\nbattlefield:\n  momentum: 3\n", "child.yaml")
-    assert load_error(child).message.startswith(f"{child}:3:3: battlefield.momentum: ")
+    child = write("extends: base.yaml\nbattlefield:\n  edge: 3\n", "child.yaml")
+    assert load_error(child).message.startswith(f"{child}:3:3: battlefield.edge: ")
 
 
 def test_missing_base_file(write, load_error, tmp_path):
-    child = write("schema: 1\nname: x\nextends: nothere.yaml\n", "child.yaml")
+    child = write("schema: 2\nname: x\nextends: nothere.yaml\n", "child.yaml")
     message = load_error(child).message
     assert message == (f"{child}:3:1: extends: base scenario {tmp_path / 'nothere.yaml'} "
                        "not found")
@@ -136,6 +151,6 @@ def test_self_extension_is_a_cycle(write, load_error):
 
 
 def test_malformed_base_names_the_base(write, load_error):
-    base = write("schema: 1\nname: [x\n", "base.yaml")
+    base = write("schema: 2\nname: [x\n", "base.yaml")
     child = write("extends: base.yaml\n", "child.yaml")
     assert load_error(child).message.startswith(f"{base}:3:1: malformed YAML")

@@ -14,7 +14,7 @@ from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
 from sim.scenario import RUNTIME_SETTABLE, Scenario, is_distribution, load_scenario, resolved_yaml
 from sim.scenario import strategy as strategy_module
 from sim.scenario.models import Actor
-from sim.scenario.numbers import Normal
+from sim.scenario.numbers import Normal, Uniform
 
 
 def _actor(**extra):
@@ -23,12 +23,18 @@ def _actor(**extra):
 
 def test_model_validate_from_a_dict(minimal):
     scn = Scenario.model_validate(yaml.safe_load(minimal))
-    assert scn.schema_version == 1
+    assert scn.schema_version == 2
     red = scn.actors["red"]
     assert red.position == {"ceasefire": 90.0, "land": 80.0}
     assert isinstance(red.position["land"], float)
-    assert is_distribution(scn.battlefield.momentum)
-    assert scn.battlefield.momentum == Normal(dist="normal", mean=0.1, sd=0.2)
+    assert is_distribution(scn.battlefield.edge)
+    assert scn.battlefield.edge == Normal(dist="normal", mean=0.1, sd=0.2)
+
+
+def test_schema_1_documents_are_not_models(minimal):
+    # the model is schema 2; schema 1 files are migrated by the loader, before validation
+    with pytest.raises(ValidationError, match="schema"):
+        Scenario.model_validate(yaml.safe_load(minimal.replace("schema: 2", "schema: 1")))
 
 
 def test_defaults(minimal):
@@ -36,18 +42,23 @@ def test_defaults(minimal):
     red = scn.actors["red"]
     assert (red.capability, red.reservation, red.risk, red.engagement) == (0.5, 0.3, 1.0, 1.0)
     assert red.strategy.name == "steady" and red.strategy.params == {}
-    assert red.delegation.authority == 1.0
+    assert (red.delegation.authority, red.delegation.margin) == (1.0, 0.05)
     assert red.mediator is None and red.ideal is None and red.leverage == {}
+    assert red.information == 0.0
     assert (scn.seed, scn.runs, scn.title) == (0, 1000, "")
+    assert scn.sessions == 20 and scn.calendar is None
+    assert scn.events == {} and scn.pressure == {}
     assert scn.negotiation.protocol == "mediated"
-    assert scn.negotiation.max_rounds == 20
+    assert scn.negotiation.deadline is None
     assert scn.negotiation.walkout.threshold == 0.15
     assert scn.negotiation.expected_utility.probability == "scholz_global"
     assert scn.outcomes.durability.days == 90
     assert scn.issues["land"].ceasefire_threshold == 35
     assert scn.issues["land"].track == "main"
     assert scn.issues["land"].status_quo is None
-    assert scn.battlefield.volatility == 0.05 and scn.battlefield.rearm_fear == 0.0
+    bf = scn.battlefield
+    assert (bf.volatility, bf.stake, bf.discount, bf.rearm_fear) == (0.1, 0.0, 0.8, 0.0)
+    assert bf.beliefs == {} and bf.war_cost == {}
 
 
 def test_durability_hazards_by_kind_default_to_the_model_s(minimal):
@@ -55,7 +66,7 @@ def test_durability_hazards_by_kind_default_to_the_model_s(minimal):
     assert dur.monthly_hazard is None
     assert [getattr(dur.hazards, k) for k in KINDS] == [None] * 4  # the model's own
     params = compile_params(Scenario.model_validate(yaml.safe_load(minimal)),
-                            {"battlefield.momentum": np.zeros(2)}, 2)
+                            {"battlefield.edge": np.zeros(2)}, 2)
     np.testing.assert_array_equal(params.outcomes.hazards, [MONTHLY_HAZARD] * 2)
 
 
@@ -100,11 +111,24 @@ def test_unknown_keys_are_refused_everywhere():
         Actor.model_validate(_actor(capability={"dist": "normal", "mean": 0, "sd": 1, "x": 1}))
 
 
-def test_strategy_params_are_floats():
+def test_strategy_params_are_floats_or_priors():
     actor = Actor.model_validate(_actor(strategy={"name": "boulware", "beta": 0.5, "kappa": 0}))
     assert actor.strategy.params == {"beta": 0.5, "kappa": 0.0}
     with pytest.raises(ValidationError):
         Actor.model_validate(_actor(strategy={"name": "boulware", "beta": "soft"}))
+    prior = {"dist": "uniform", "low": 0.05, "high": 0.15}
+    actor = Actor.model_validate(_actor(strategy={"name": "steady", "rate": prior}))
+    assert actor.strategy.params == {"rate": Uniform(**prior)}
+    assert actor.strategy.bounds("rate") == (0.0, 1.0)  # the registered class's range
+    # like any uncertain input, a prior may lie outside the range (its draws are clipped) ...
+    wide = {"dist": "uniform", "low": 1.0, "high": 2.0}
+    assert Actor.model_validate(_actor(strategy={"name": "steady", "rate": wide})).strategy \
+        .params == {"rate": Uniform(**wide)}
+    # ... but it must be a parameter of the strategy, and a fixed number must lie in the range
+    with pytest.raises(ValidationError, match="has no parameter 'rat'"):
+        Actor.model_validate(_actor(strategy={"name": "steady", "rat": prior}))
+    with pytest.raises(ValidationError, match="must lie in"):
+        Actor.model_validate(_actor(strategy={"name": "steady", "rate": 1.5}))
 
 
 def _fake_registry(names, check=lambda params: None):
@@ -152,26 +176,40 @@ def test_builtin_strategy_names_are_known(write, minimal):
 def test_runtime_settable_paths():
     assert RUNTIME_SETTABLE == (
         "actors.<id>.delegation.authority", "actors.<id>.engagement", "actors.<id>.capability",
-        "actors.<id>.reservation", "actors.<id>.leverage.<party>", "battlefield.momentum_effect",
-        "battlefield.rearm_fear", "battlefield.war_cost.<party>")
+        "actors.<id>.reservation", "actors.<id>.leverage.<party>", "actors.<id>.information",
+        "battlefield.stake", "battlefield.rearm_fear", "battlefield.war_cost.<party>",
+        "battlefield.beliefs.<party>.mean")
 
 
 def test_every_runtime_settable_path_is_accepted_by_an_event(write, minimal):
     paths = [p.replace("<id>", "red").replace("<party>", "blue") for p in RUNTIME_SETTABLE]
     sets = ", ".join(f"{p}: 0.5" for p in paths)
-    scn = load_scenario(write(minimal), [f"events.all={{round: 1, set: {{{sets}}}}}"])
+    scn = load_scenario(write(minimal), [f"events.all={{session: 1, set: {{{sets}}}}}"])
     assert list(scn.events["all"].set) == paths
 
 
 def test_event_values_must_lie_in_0_1(write, minimal, load_error):
     message = load_error(write(minimal), (
-        "events.e={round: 1, set: {battlefield.rearm_fear: 2}}",)).message
+        "events.e={session: 1, set: {battlefield.rearm_fear: 2}}",)).message
     assert "events.e.set.battlefield.rearm_fear: expected a value from 0 to 1, got 2.0" in message
+    message = load_error(write(minimal), (
+        "events.e={session: 1, set: {battlefield.stake: -0.5}}",)).message
+    assert "events.e.set.battlefield.stake: expected a value from 0 to 1, got -0.5" in message
+
+
+def test_an_event_may_set_a_belief_anywhere_in_minus_1_1(write, minimal, load_error):
+    sets = "{battlefield.beliefs.red.mean: -0.5, battlefield.beliefs.blue.mean: 1}"
+    scn = load_scenario(write(minimal), [f"events.e={{session: 1, set: {sets}}}"])
+    assert scn.events["e"].set == {"battlefield.beliefs.red.mean": -0.5,
+                                   "battlefield.beliefs.blue.mean": 1.0}
+    message = load_error(write(minimal), (
+        "events.e={session: 1, set: {battlefield.beliefs.red.mean: -1.5}}",)).message
+    assert "expected a value from -1 to 1, got -1.5" in message
 
 
 def test_event_on_battlefield_needs_a_battlefield(write, minimal, load_error):
     message = load_error(write(minimal), (
-        "battlefield=null", "events.e={round: 1, set: {battlefield.rearm_fear: 0.5}}")).message
+        "battlefield=null", "events.e={session: 1, set: {battlefield.rearm_fear: 0.5}}")).message
     assert "the scenario has no battlefield" in message
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sim.scenario import load_scenario
@@ -25,11 +27,11 @@ def test_later_overrides_win(write, minimal):
 
 def test_distribution_parameter_and_whole_distribution(write, minimal):
     path = write(minimal)
-    assert load_scenario(path, ["battlefield.momentum.mean=0.5"]).battlefield.momentum == Normal(
+    assert load_scenario(path, ["battlefield.edge.mean=0.5"]).battlefield.edge == Normal(
         dist="normal", mean=0.5, sd=0.2)
-    scn = load_scenario(path, ["battlefield.momentum={dist: uniform, low: 0, high: 1}"])
-    assert scn.battlefield.momentum == Uniform(dist="uniform", low=0, high=1)
-    assert load_scenario(path, ["battlefield.momentum=0.3"]).battlefield.momentum == 0.3
+    scn = load_scenario(path, ["battlefield.edge={dist: uniform, low: 0, high: 1}"])
+    assert scn.battlefield.edge == Uniform(dist="uniform", low=0, high=1)
+    assert load_scenario(path, ["battlefield.edge=0.3"]).battlefield.edge == 0.3
 
 
 def test_new_keys_where_the_schema_allows_them(write, minimal):
@@ -39,9 +41,13 @@ def test_new_keys_where_the_schema_allows_them(write, minimal):
         "actors.blue.strategy.name=tit_for_tat",       # a block with a default
         "actors.blue.strategy.ratio=3",
         "issues.land.anchors.50=middle",               # numeric key
-        "events.summit={round: 2, set: {actors.red.capability: 1}}",
+        "events.summit={session: 2, set: {actors.red.capability: 1}}",
         "events.summit.set.battlefield.rearm_fear=0.5",  # dotted key kept whole
-        "pressure.squeeze={by: blue, on: red, when: {round: 3}, war_cost: 0.01}",
+        "pressure.squeeze={by: blue, on: red, when: {session: 3}, war_cost: 0.01}",
+        "battlefield.beliefs.red={mean: 0.3}",         # a belief block that was absent
+        "actors.red.delegation.margin=0.1",            # inside a block with a default
+        "calendar.start=2025-05-16",                   # an optional top-level block
+        "events.later={date: 2025-07-01, set: {battlefield.beliefs.blue.mean: -0.2}}",
     ])
     assert scn.actors["red"].leverage == {"blue": 0.4}
     assert scn.actors["red"].ideal == {"land": 70.0}
@@ -50,7 +56,12 @@ def test_new_keys_where_the_schema_allows_them(write, minimal):
     assert scn.issues["land"].anchors == {50.0: "middle"}
     assert scn.events["summit"].set == {"actors.red.capability": 1.0,
                                         "battlefield.rearm_fear": 0.5}
-    assert scn.pressure["squeeze"].when.round == 3
+    assert scn.pressure["squeeze"].when.session == 3
+    assert (scn.battlefield.beliefs["red"].mean, scn.battlefield.beliefs["red"].strength) == (
+        0.3, 3.0)
+    assert scn.actors["red"].delegation.margin == 0.1
+    assert (scn.calendar.start, scn.calendar.every_days) == (dt.date(2025, 5, 16), 21)
+    assert scn.events["later"].date == dt.date(2025, 7, 1)
 
 
 def test_numeric_key_matches_an_existing_anchor(write, minimal):
@@ -69,10 +80,14 @@ def test_value_is_parsed_as_yaml(write, minimal):
 @pytest.mark.parametrize(("override", "expected"), [
     ("actors.red.capabilty=0.5", "actors.red.capabilty: unknown key 'capabilty' in actors.red; "
      "did you mean 'capability'?"),
-    ("negotiaton.max_rounds=5", "did you mean 'negotiation'?"),
+    ("negotiaton.deadline=5", "did you mean 'negotiation'?"),
+    ("sesions=5", "did you mean 'sessions'?"),
+    ("negotiation.max_rounds=5", "unknown key 'max_rounds' in negotiation"),  # schema 1 only
+    ("battlefield.momentum=0.3", "unknown key 'momentum' in battlefield"),
     ("actors.rd.capability=0.5", "actors.rd.capability: no 'rd' in actors; did you mean 'red'?"),
-    ("battlefield.momentum.mena=1", "a normal distribution has no 'mena'; did you mean 'mean'?"),
-    ("battlefield.drift.mean=1", "battlefield.drift is a fixed number, not a distribution"),
+    ("battlefield.edge.mena=1", "a normal distribution has no 'mena'; did you mean 'mean'?"),
+    ("battlefield.volatility.mean=1",
+     "battlefield.volatility is a fixed number, not a distribution"),
     ("battlefield.sides.2=red", "battlefield.sides is a list of 2 items; '2' is not an index"),
     ("runs.value=3", "runs is a single value; it has no key 'value'"),
     ("extends=other.yaml", "extends: cannot be set with --set"),
@@ -92,8 +107,13 @@ def test_bad_override_path_or_syntax(write, minimal, load_error, override, expec
     ("actors.red.capability=2", "actors.red.capability", "expected a number from 0 to 1"),
     ("actors.red.capability=high", "actors.red.capability", "got 'high'"),
     ("actors.red.capability=", "actors.red.capability", "got null"),
-    ("negotiation.max_rounds=0", "negotiation.max_rounds", "expected a number >= 1"),
-    ("battlefield.momentum={dist: beta, a: 0, b: 1}", "battlefield.momentum.a",
+    ("sessions=0", "sessions", "expected a number >= 1"),
+    ("battlefield.beliefs.red={mena: 0.3}", "battlefield.beliefs.red.mena",
+     "did you mean 'mean'?"),
+    ("calendar.every_days=0", "calendar.every_days", "expected a number >= 1"),
+    ("calendar.every_days=7", "calendar.start", "missing required key 'start'"),
+    ("events.e={session: 2, date: 2025-06-01}", "events.e", "exactly one of 'session' or 'date'"),
+    ("battlefield.edge={dist: beta, a: 0, b: 1}", "battlefield.edge.a",
      "expected a number > 0"),
     ("actors.red.strategy.beta=5", "actors.red.strategy", "beta"),
     ("actors.red.leverage.gren=0.1", "actors.red.leverage.gren", "unknown actor 'gren'"),

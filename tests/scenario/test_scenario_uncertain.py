@@ -16,13 +16,21 @@ TINY_UNCERTAIN = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_uncer
 
 
 def test_paths_ranges_and_order(tiny_uncertain):
-    scn = load_scenario(tiny_uncertain, ["negotiation.acceptance_noise={dist: beta, a: 2, b: 5}",
-                                         "actors.blue.risk={dist: uniform, low: 0, high: 9}"])
+    scn = load_scenario(tiny_uncertain, [
+        "negotiation.acceptance_noise={dist: beta, a: 2, b: 5}",
+        "actors.blue.risk={dist: uniform, low: 0, high: 9}",
+        "actors.red.strategy.rate={dist: uniform, low: 0, high: 0.3}",  # a strategy's prior
+        "battlefield.beliefs.blue={mean: {dist: normal, mean: -0.2, sd: 0.1}}",
+        "battlefield.beliefs.red={mean: 0.3, strength: {dist: uniform, low: 1, high: 5}}",
+    ])
     found = [(u.path, u.lo, u.hi) for u in uncertain_inputs(scn)]
     assert found == [
         ("actors.red.salience.prisoners", 0.0, 1.0),
+        ("actors.red.strategy.rate", 0.0, 1.0),  # the range of the steady strategy's rate
         ("actors.blue.risk", 0.25, 4.0),
-        ("battlefield.momentum", -1.0, 1.0),
+        ("battlefield.edge", -1.0, 1.0),
+        ("battlefield.beliefs.blue.mean", -1.0, 1.0),
+        ("battlefield.beliefs.red.strength", 0.1, 1000.0),
         ("negotiation.acceptance_noise", 0.0, 1.0),
     ]
     assert isinstance(uncertain_inputs(scn)[0].dist, Uniform)
@@ -36,16 +44,16 @@ def test_order_follows_the_resolved_document_not_the_field_order_inside_maps(wri
     ])
     assert [u.path for u in uncertain_inputs(scn)] == [
         "actors.red.capability", "actors.blue.salience.ceasefire", "actors.blue.salience.land",
-        "battlefield.momentum"]
+        "battlefield.edge"]
 
 
 def test_fixed_scenario_has_no_uncertain_inputs(write, minimal):
-    scn = load_scenario(write(minimal), ["battlefield.momentum=0.1"])
+    scn = load_scenario(write(minimal), ["battlefield.edge=0.1"])
     assert uncertain_inputs(scn) == []
 
 
 def test_sample_takes_one_draw_from_the_generator():
-    u = UncertainInput("battlefield.momentum", Normal(dist="normal", mean=0.3, sd=0.2), -1, 1)
+    u = UncertainInput("battlefield.edge", Normal(dist="normal", mean=0.3, sd=0.2), -1, 1)
     a, b = np.random.default_rng(5), np.random.default_rng(5)
     assert u.sample(a) == pytest.approx(float(b.normal(0.3, 0.2)))
     assert a.random() == b.random()  # both streams are at the same place afterwards

@@ -115,16 +115,15 @@ class TestTimeDependentSequences:
             assert got[-1] == 0.35 and np.all(got[:-1] > 0.35)
 
     @pytest.mark.parametrize("name", ["boulware", "linear", "conceder"])
-    def test_delegation_concedes_its_authority_share(self, make_context, name):
-        # authority .4: 40% of the leader's concession fraction alpha
+    def test_authority_does_not_scale_the_schedule(self, make_context, name):
+        # model version 2: a mandate acts on what a delegation may sign (sim.rules.delegation),
+        # not on its principal's aspiration
         for t in (1, 3, 5, 8):
             leader = make_context(tau=t / 8, reservation=0.3)
             envoy = make_context(tau=t / 8, reservation=0.3, authority=0.4)
-            lead = 1.0 - build(name).target(leader)[0]
-            env = 1.0 - build(name).target(envoy)[0]
-            assert env == pytest.approx(0.4 * lead, abs=EXACT)
+            assert build(name).target(envoy)[0] == build(name).target(leader)[0]
         deadline = make_context(tau=1.0, reservation=0.3, authority=0.4)
-        assert build(name).aspiration(deadline)[0] == pytest.approx(0.3 + 0.6 * 0.7, abs=EXACT)
+        assert build(name).aspiration(deadline)[0] == pytest.approx(0.3, abs=EXACT)
 
     def test_moving_reservation_moves_the_schedule(self, opponent):
         # linear over 4 rounds, reservation falls to .1 in round 3: target .1 + .9 * .25
@@ -155,7 +154,7 @@ class TestHardliner:
         # half the way from .9 to max(.3, .5) = .5
         assert s.aspiration(make_context(cost=0.006, **ctx))[0] == pytest.approx(0.7)
         half = make_context(cost=0.006, authority=0.5, **ctx)
-        assert s.aspiration(half)[0] == pytest.approx(0.8)  # a delegation: half the step
+        assert s.aspiration(half)[0] == pytest.approx(0.7)  # authority does not scale it
 
 
 class TestSteady:
@@ -206,10 +205,10 @@ class TestTitForTat:
         got = opponent([0.0, -0.1, 0.04, 0.0]).play(build("tit_for_tat"))
         np.testing.assert_allclose(got, [0.965, 0.965, 0.965, 0.925], atol=EXACT)
 
-    def test_delegation_reciprocates_its_authority_share(self, opponent):
+    def test_a_delegation_reciprocates_in_full(self, opponent):
         got = opponent([0.0, 0.1, 0.05]).play(build("tit_for_tat"), authority=0.5)
-        # opening .5 * .05 * .7 = .0175; then .5 * 0, .5 * .1
-        np.testing.assert_allclose(got, [0.9825, 0.9825, 0.9325], atol=EXACT)
+        # opening .05 * .7 = .035; then 0, .1 (authority acts through ratification instead)
+        np.testing.assert_allclose(got, [0.965, 0.965, 0.865], atol=EXACT)
 
     def test_never_below_reservation(self, opponent):
         got = opponent([0.0, 0.5, 0.5, 0.5]).play(build("tit_for_tat", ratio=2.0))
@@ -271,7 +270,7 @@ class TestZeuthenConcession:
         got = build("zeuthen", step=0.0625).aspiration(ctx)[0]
         assert got == (0.75 - 0.0625 if concedes else 0.75)
 
-    def test_step_scaled_by_authority(self, make_context):
+    def test_step_not_scaled_by_authority(self, make_context):
         ctx = make_context(
             previous=0.75,
             reservation=0.25,
@@ -282,7 +281,7 @@ class TestZeuthenConcession:
             other_reservation=0.5,
             authority=0.5,
         )
-        assert build("zeuthen", step=0.0625).aspiration(ctx)[0] == 0.75 - 0.03125
+        assert build("zeuthen", step=0.0625).aspiration(ctx)[0] == 0.75 - 0.0625
 
     def test_sequence_against_a_scripted_opponent(self, opponent):
         # Opponent on u_other = 1 - u_mine with reservation .2, opening worth .2 to me (.8 to

@@ -19,7 +19,7 @@ seed: 5
 design: grid
 parameters:
   pressure.sanctions.war_cost: {{values: [0, 0.02]}}
-  battlefield.momentum.mean: {{low: -0.5, high: 0.5, steps: 2}}
+  battlefield.edge.mean: {{low: -0.5, high: 0.5, steps: 2}}
 outputs: [comprehensive, partial, stalemate, dictated_peace, agreement_holds]
 """
 

@@ -12,9 +12,9 @@ from .conftest import TINY
 
 @pytest.mark.parametrize("params,figure", [
     ("negotiation.agenda: {values: [issue_by_issue, package]}", "shares.png"),
-    ("battlefield.momentum.mean: {low: -0.5, high: 0.5, steps: 2}\n"
+    ("battlefield.edge.mean: {low: -0.5, high: 0.5, steps: 2}\n"
      "  battlefield.rearm_fear: {values: [0, 0.5]}", "heatmap.png"),
-    ("battlefield.momentum.mean: {low: -0.5, high: 0.5, steps: 2}\n"
+    ("battlefield.edge.mean: {low: -0.5, high: 0.5, steps: 2}\n"
      "  battlefield.rearm_fear: {values: [0, 0.5]}\n"
      "  negotiation.walkout.hazard: {values: [0.1, 0.3]}", "effects.png"),
 ])

@@ -37,7 +37,7 @@ def test_folder_layout_and_table(reference, grid_file):
         f"point-{k:05d}.parquet" for k in range(4)]
     t = sd.points
     assert t["point"].tolist() == [0, 1, 2, 3]
-    assert t[["pressure.sanctions.war_cost", "battlefield.momentum.mean"]].values.tolist() == [
+    assert t[["pressure.sanctions.war_cost", "battlefield.edge.mean"]].values.tolist() == [
         [0.0, -0.5], [0.0, 0.5], [0.02, -0.5], [0.02, 0.5]]
     for out in ("comprehensive", "partial", "stalemate", "dictated_peace", "agreement_holds"):
         assert {f"{out}.share", f"{out}.lo", f"{out}.hi"} <= set(t.columns)
@@ -150,9 +150,9 @@ def test_bad_point_combination_fails_before_running(write_sweep, tmp_path):
         scenario: {TINY}
         runs_per_point: 10
         parameters:
-          negotiation.max_rounds: {{values: [5, 2.5]}}
+          sessions: {{values: [5, 2.5]}}
         """, "bad.yaml")
-    with pytest.raises(SweepError, match="negotiation.max_rounds"):
+    with pytest.raises(SweepError, match="sessions"):
         run_sweep(path, tmp_path / "bad", plots=False)
     assert not (tmp_path / "bad").exists()
 
@@ -172,7 +172,7 @@ def test_sampled_designs_with_sensitivity_and_plots(write_sweep, tmp_path, desig
         design: {design}
         samples: {6 if design == "lhs" else 4}
         parameters:
-          battlefield.momentum.mean: {{low: -0.5, high: 0.5}}
+          battlefield.edge.mean: {{low: -0.5, high: 0.5}}
           actors.red.delegation.authority: {{low: 0.3, high: 1.0}}
         outputs: [comprehensive, stalemate, dictated_peace]
         """, f"{design}.yaml")
@@ -185,5 +185,5 @@ def test_sampled_designs_with_sensitivity_and_plots(write_sweep, tmp_path, desig
         assert sd.sensitivity is None
     else:
         assert len(sd.sensitivity) == 3 * 2
-        assert set(sd.sensitivity["parameter"]) == {"battlefield.momentum.mean",
+        assert set(sd.sensitivity["parameter"]) == {"battlefield.edge.mean",
                                                     "actors.red.delegation.authority"}

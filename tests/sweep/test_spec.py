@@ -24,15 +24,15 @@ def test_valid_grid_loads_with_defaults(write_sweep):
         sweep: 1
         scenario: {TINY}
         parameters:
-          battlefield.momentum.mean: {{low: -0.5, high: 0.5, steps: 5}}
-          negotiation.max_rounds: {{low: 6, high: 10, steps: 3}}
+          battlefield.edge.mean: {{low: -0.5, high: 0.5, steps: 5}}
+          sessions: {{low: 6, high: 10, steps: 3}}
         """)
     sw = load_sweep(path)
     assert sw.name == "sweep"
     assert sw.design == "grid"
     assert sw.runs_per_point == 40 and sw.seed == 1  # the scenario's runs and seed
-    assert sw.parameters["battlefield.momentum.mean"].levels() == [-0.5, -0.25, 0.0, 0.25, 0.5]
-    assert sw.parameters["negotiation.max_rounds"].levels() == [6, 8, 10]  # stays integer
+    assert sw.parameters["battlefield.edge.mean"].levels() == [-0.5, -0.25, 0.0, 0.25, 0.5]
+    assert sw.parameters["sessions"].levels() == [6, 8, 10]  # stays integer
     assert sw.outputs == ("comprehensive", "ceasefire", "partial", "humanitarian_only",
                           "stalemate", "collapse")
     assert validate_sweep(path) == []
@@ -50,15 +50,15 @@ def test_unknown_parameter_key_suggests(write_sweep):
     path = write_sweep(GRID_2X2.replace("{low: -0.5, high: 0.5, steps: 2}",
                                         "{lo: -0.5, high: 0.5, steps: 2}"))
     msg = _problems(path)
-    assert "parameters.battlefield.momentum.mean.lo: unknown key 'lo'; did you mean 'low'?" in msg
+    assert "parameters.battlefield.edge.mean.lo: unknown key 'lo'; did you mean 'low'?" in msg
 
 
 def test_bad_parameter_path_is_checked_against_the_scenario(write_sweep):
-    path = write_sweep(GRID_2X2.replace("battlefield.momentum.mean", "battlefield.momentm.mean"))
+    path = write_sweep(GRID_2X2.replace("battlefield.edge.mean", "battlefield.edgee.mean"))
     msg = _problems(path)
-    assert f"{path}:8:3: parameters.battlefield.momentm.mean:" in msg
-    assert "does not accept battlefield.momentm.mean=-0.5" in msg
-    assert "did you mean 'momentum'?" in msg
+    assert f"{path}:8:3: parameters.battlefield.edgee.mean:" in msg
+    assert "does not accept battlefield.edgee.mean=-0.5" in msg
+    assert "did you mean 'edge'?" in msg
 
 
 def test_parameter_value_out_of_range(write_sweep):
@@ -95,7 +95,7 @@ def test_sobol_samples_must_be_a_power_of_two(write_sweep):
         design: sobol
         samples: 48
         parameters:
-          battlefield.momentum.mean: {{low: -0.5, high: 0.5}}
+          battlefield.edge.mean: {{low: -0.5, high: 0.5}}
           battlefield.rearm_fear: {{low: 0.5, high: 0.2}}
         """)
     msg = _problems(path)
@@ -150,7 +150,7 @@ def test_yaml_value_round_trips(value):
 
 @pytest.mark.skipif(not (SHIPPED.parent / "istanbul_2025.yaml").is_file(),
                     reason="baseline scenario not present")
-@pytest.mark.parametrize("name", ["eu_pressure_x_momentum.yaml", "baseline_sobol.yaml"])
+@pytest.mark.parametrize("name", ["eu_pressure_x_edge.yaml", "baseline_sobol.yaml"])
 def test_shipped_sweeps_validate(name):
     assert validate_sweep(SHIPPED / name) == []
 
@@ -164,7 +164,27 @@ def test_sampled_design_over_an_integer_key_is_refused_at_validation(tmp_path):
     sweep = tmp_path / "ints.yaml"
     sweep.write_text(
         f"sweep: 1\nscenario: {base}\nruns_per_point: 5\ndesign: lhs\nsamples: 4\n"
-        "parameters:\n  negotiation.max_rounds: {low: 1, high: 5}\noutputs: [partial]\n"
+        "parameters:\n  sessions: {low: 1, high: 5}\noutputs: [partial]\n"
     )
     problems = validate_sweep(sweep)
-    assert problems and "negotiation.max_rounds" in problems[0] and "integer" in problems[0]
+    assert problems and "sessions" in problems[0] and "integer" in problems[0]
+
+
+def test_a_schema_1_base_scenario_is_swept_in_schema_2_keys(write_sweep, tmp_path):
+    from sim.scenario import load_scenario
+    from sim.scenario.loader import SchemaMigrationWarning
+
+    text = TINY.read_text(encoding="utf-8")
+    for new, old in [("schema: 2", "schema: 1"), ("sessions: 10\n", ""), ("  edge:", "  momentum:"),
+                     ("no_agreement_by:", "no_agreement_by_round:"),
+                     ("negotiation:\n", "negotiation:\n  max_rounds: 10\n")]:
+        assert new in text
+        text = text.replace(new, old)
+    old_base = tmp_path / "tiny_schema_1.yaml"
+    old_base.write_text(text, encoding="utf-8")
+    with pytest.warns(SchemaMigrationWarning):
+        assert load_scenario(old_base) == load_scenario(TINY)
+    path = write_sweep(GRID_2X2.replace(str(TINY), str(old_base)))
+    with pytest.warns(SchemaMigrationWarning):
+        sw = load_sweep(path)
+    assert sw.parameters["battlefield.edge.mean"].levels() == [-0.5, 0.5]

@@ -35,7 +35,7 @@ class Actor(mesa.Agent):
 
     def position(self) -> np.ndarray:
         """Current position on the table per issue."""
-        return self.model.state.public[0, self.index].copy()
+        return self.model.state.stated[0, self.index].copy()
 
 
 class Party(Actor):
@@ -65,8 +65,8 @@ class Party(Actor):
 
 
 class Mediator(Actor):
-    """Tables the text (whole-table phase of the protocol); may also pull the parties."""
+    """Tables the text (whole-table phase of the protocol); may speed up what the sides learn."""
 
 
 class ThirdParty(Actor):
-    """A state or bloc that is not at the table but pulls the parties toward its ideal."""
+    """A state or bloc not at the table: it adds to the value of agreements it backs."""

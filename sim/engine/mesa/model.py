@@ -54,11 +54,11 @@ class NegotiationModel(mesa.Model):
         for phase in self.protocol.opening:
             self._run(phase)
         self.trace = Trace.empty(params)
-        self.trace.record(self.state, 0, np.ones(1, bool))
+        self.trace.record(self.state, 0, np.ones(1, bool), params)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "round": "round",
-                "momentum": lambda m: float(m.state.momentum[0]),
+                "front": lambda m: float(m.state.front[0]),
                 "settled": lambda m: int(m.state.settled[0].sum()),
             },
             agent_reporters={"position": lambda a: a.position()},
@@ -99,9 +99,10 @@ class NegotiationModel(mesa.Model):
         for phase in self.protocol.phases:
             self._run(phase)
         t = self.batch.round
-        self.trace.record(st, t, np.ones(1, bool))
+        self.trace.record(st, t, np.ones(1, bool), self.params)
         self.log.append({
-            "round": t, "momentum": float(st.momentum[0]), "fired": list(self.batch.fired),
+            "round": t, "front": float(st.front[0]), "belief": st.belief[0].copy(),
+            "fired": list(self.batch.fired),
             "text": st.text[0].copy(), "tabled_by": self.batch.tabled_by,
             "answers": {a.actor_id: a.answer.copy() for a in self.parties},
             "newly_settled": np.flatnonzero(st.settled[0] & ~before).tolist(),
@@ -109,6 +110,8 @@ class NegotiationModel(mesa.Model):
             "reservation": {a.actor_id: a.reservation for a in self.parties},
             "walked_out": [a.actor_id for a in self.parties if a.walked_out],
             "exchanged": bool(st.exchanged[0]), "trust": float(st.trust[0]),
+            "initialled": {a.actor_id: bool(st.initialled_by[0, a.index]) for a in self.parties},
+            "ratified": {a.actor_id: int(st.ratified[0, a.index]) for a in self.parties},
         })
         self.datacollector.collect(self)
         if not st.active[0]:
@@ -116,6 +119,6 @@ class NegotiationModel(mesa.Model):
 
     def run(self) -> NegotiationModel:
         """Play rounds until the replication ends."""
-        while self.running and self.round < self.params.agenda.max_rounds:
+        while self.running and self.round < self.params.agenda.sessions:
             self.step()
         return self

@@ -33,7 +33,7 @@ OUTCOME_MEANINGS: dict[str, str] = {
     "ceasefire": "general ceasefire, main-track issues open",
     "partial": "main-track pieces, no ceasefire",
     "humanitarian_only": "humanitarian track only",
-    "stalemate": "nothing agreed by the last round",
+    "stalemate": "nothing agreed by the last session",
     "collapse": "a party walked out, no ceasefire",
 }
 #: Colours of the parties in trajectory plots, in actor order.

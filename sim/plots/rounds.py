@@ -48,7 +48,7 @@ def make_figure(rd: RunDir) -> Figure:
         total = int(counts.sum())
         mean = by_outcome.get(name)
         label = f"{name}: {total:,} run{'' if total == 1 else 's'}"
-        label += f", mean round {mean:.1f}" if mean is not None else ""
+        label += f", mean session {mean:.1f}" if mean is not None else ""
         ax.bar(
             x,
             counts,
@@ -77,7 +77,7 @@ def make_figure(rd: RunDir) -> Figure:
     ax.set_xlim(first - 0.6, last + 0.6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3, nbins=min(25, x.size)))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("round at which the replication ended (1 round = 1 negotiating session)")
+    ax.set_xlabel("session at which the replication ended")
     ax.set_ylabel("number of runs")
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -141,11 +141,11 @@ def _agreement_panel(ax: Axes, rd: RunDir, agreed: pd.DataFrame, first: int, las
                    for i in agreed.index], fontsize=8.5)
     ax.set_xlim(first - 0.6, last + 0.6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3, nbins=min(25, cols.size)))
-    ax.set_xlabel("round in which the issue was agreed")
+    ax.set_xlabel("session in which the issue was agreed")
     traced = int(rd.rounds["run"].nunique())
     what = "agreed it (or, for the humanitarian track, exchanged)" if exchanged else "agreed it"
     ax.set_title(wrap(f"When each issue was agreed: % of the {traced:,} traced runs that {what} "
-                      "in that round (darker = more; blank = none)", 125), loc="left",
+                      "in that session (darker = more; blank = none)", 125), loc="left",
                  fontsize=10)
 
 

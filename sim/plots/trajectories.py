@@ -176,7 +176,7 @@ def make_figure(rd: RunDir) -> Figure:
             fontsize=12,
             transform=ax.transAxes,
         )
-        set_titles(fig, rd, "Positions over the rounds")
+        set_titles(fig, rd, "Positions over the sessions")
         return fig
 
     issues = issue_ids(rd.meta)
@@ -205,7 +205,7 @@ def make_figure(rd: RunDir) -> Figure:
     for ax in axes[:panels]:
         ax.set_xlim(0, max(last, 1))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("round (0 = opening positions)")
+        ax.set_xlabel("session (0 = opening positions)")
         ax.grid(color="#e5e5e5", linewidth=0.8)
         ax.spines["top"].set_visible(False)
 
@@ -219,7 +219,7 @@ def make_figure(rd: RunDir) -> Figure:
         )
     if markers:
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=":",
-                              label="event or pressure fired (modal round)"))
+                              label="event or pressure fired (modal session)"))
     handles += [
         Patch(color="#888888", alpha=0.45, label="25–75% of runs"),
         Patch(color="#888888", alpha=0.18, label="10–90% of runs"),
@@ -233,7 +233,7 @@ def make_figure(rd: RunDir) -> Figure:
     )
     sample = "all runs traced" if traced == total else f"fans over {traced:,} sampled runs"
     note = f"{sample}; ended runs keep their last value"
-    set_titles(fig, rd, "Positions over the rounds", note=note)
+    set_titles(fig, rd, "Positions over the sessions", note=note)
     return fig
 
 

@@ -24,6 +24,7 @@ from sim.rules.frontier import (
     _inputs,
     _locate,
     _solve_nash,
+    _solve_small,
     _three_party_nash,
     _zonotope,
     best_attainable,
@@ -686,6 +687,18 @@ def test_fast_path_internals_do_not_depend_on_the_batch():
         y_k, ok_k = _certified(box.rows(idx), z.rows(idx), t_k)
         np.testing.assert_array_equal(y_k, y[idx])
         assert ok_k[0] == ok[k]
+
+
+def test_a_singular_newton_system_spoils_only_its_own_replication():
+    rng = np.random.default_rng(94)
+    mat = rng.normal(size=(3, 3, 4))
+    mat = mat + mat.transpose(1, 0, 2) + 8.0 * np.eye(3)[:, :, None]
+    mat[:, :, 2] = 0.0  # exactly singular
+    rhs = rng.normal(size=(3, 4))
+    out = _solve_small(mat, rhs)
+    assert np.isnan(out[:, 2]).all()
+    for r in (0, 1, 3):
+        np.testing.assert_allclose(mat[:, :, r] @ out[:, r], rhs[:, r], atol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from sim.rules.frontier import NashText, best_attainable, frontier_nash, logroll
+from sim.rules.frontier import (
+    _FAST_PASSES,
+    NashText,
+    _Box,
+    _certified,
+    _face_text,
+    _inputs,
+    _locate,
+    _solve_nash,
+    _solve_small,
+    _three_party_nash,
+    _zonotope,
+    best_attainable,
+    frontier_nash,
+    logroll,
+)
 from sim.rules.utility import utility
 
 LOOSE = 1e-9  # against theory
@@ -498,6 +513,195 @@ def test_rho_below_one_clears_the_reservations_when_it_reports_a_range():
 
 
 # ---------------------------------------------------------------------------------------------
+# three parties, rho = 1: the certified fast path
+# ---------------------------------------------------------------------------------------------
+
+FAST_GAP = 1e-9  # the fast path certifies a duality gap of 1e-10; allow for rounding here
+
+
+def dual_gap(ideal, weights, reservation, text, free=None, fixed=None):
+    """Weak-duality bound on the largest log Nash product minus that of ``text``, per row.
+
+    Independent of the solver: log s <= lam s - log lam - 1 for every lam > 0, so with
+    lam = 1 / S(text), every text x has sum_a log S_a(x) <= max_x sum_a lam_a S_a(x)
+    - sum_a log lam_a - P, and the maximum of that linear-in-losses sum is separable: each
+    free issue at the ideal minimising sum_a lam_a w_ai |x_i - ideal_ai| (a weighted median),
+    each other issue at ``fixed``. Linear utilities. Rows where ``text`` clears no range: inf.
+    """
+    n_rep, n_par, n_iss = ideal.shape
+    free = np.ones((n_rep, n_iss), bool) if free is None else free
+    fixed = np.zeros((n_rep, n_iss)) if fixed is None else fixed
+    s = utility(text[:, None, :], ideal, weights) - reservation
+    ok = (s > 0).all(-1)
+    lam = 1.0 / np.where(ok[:, None], s, 1.0)
+    cand = np.where(free[:, None, :], ideal, fixed[:, None, :])  # (R, P candidates, I)
+    loss = (lam[:, :, None, None] * weights[:, :, None, :]
+            * np.abs(cand[:, None] - ideal[:, :, None, :]) / 100.0).sum(1)  # (R, cand, I)
+    best = (lam * (1.0 - reservation)).sum(-1) - loss.min(1).sum(-1)
+    bound = best - np.log(lam).sum(-1) - n_par
+    return np.where(ok, bound - log_nash(s), np.inf)
+
+
+def box_of(ideal, weights, reservation, free=None, fixed=None, rho=1.0):
+    return _Box.build(*_inputs(ideal, weights, reservation, free, fixed, rho))
+
+
+def interior_point(ideal, weights, reservation, free=None, fixed=None, rho=1.0):
+    """Text and has_range of the interior-point solver alone (the fast path's fallback)."""
+    return _solve_nash(box_of(ideal, weights, reservation, free, fixed, rho))
+
+
+def fast_path(ideal, weights, reservation, free=None, fixed=None):
+    """Text (points) of the three-party fast path alone, and where it certified it."""
+    box = box_of(ideal, weights, reservation, free, fixed)
+    y, ok = _three_party_nash(box)
+    return box.text(y), ok
+
+
+def test_three_party_known_answer_on_one_issue():
+    # two parties at 0, one at 100, equal weights: (1 - x)^2 x is largest at x = 1/3
+    ideal, weights, reservation = one([[0.0], [0.0], [100.0]], [[1.0], [1.0], [1.0]],
+                                      [0.0, 0.0, 0.0])
+    text, ok = fast_path(ideal, weights, reservation)
+    assert ok[0]
+    np.testing.assert_allclose(text[0], [100.0 / 3.0], atol=1e-12)
+    res = frontier_nash(ideal, weights, reservation)
+    np.testing.assert_array_equal(res.text, text)
+    np.testing.assert_allclose(res.utilities[0], [2 / 3, 2 / 3, 1 / 3], atol=1e-12)
+
+
+def test_three_party_known_answer_on_a_face():
+    # Issue a is party a's (ideal 100, weight 0.6); the other two want 0 (weight 0.2 each).
+    # On the 0-1 scale u_a = 0.4 + 0.8 x_a - 0.2 (x_0 + x_1 + x_2). With r = (0.5, 0.3, 0.3)
+    # and x_1 = x_2 = y (symmetry), d/dx_1 sum log S = 0.6/S_1 - 0.2/S_0 - 0.2/S_2 = 0 gives
+    # S_1 = 2 S_0, i.e. -0.1 + 0.4 y = 2 (0.5 - 0.4 y), y = 11/12; x_0 stays at 1 (its slope
+    # there is 0.4 / S_0 > 0). Two segments are split: a face, not a corner, of the cube.
+    w = np.array([[0.6, 0.2, 0.2], [0.2, 0.6, 0.2], [0.2, 0.2, 0.6]])
+    ideal, weights, reservation = one(100.0 * np.eye(3), w, [0.5, 0.3, 0.3])
+    text, ok = fast_path(ideal, weights, reservation)
+    assert ok[0]
+    np.testing.assert_allclose(text[0], [100.0, 1100.0 / 12.0, 1100.0 / 12.0], atol=1e-12)
+    res = frontier_nash(ideal, weights, reservation)
+    np.testing.assert_allclose(res.utilities[0] - reservation[0],
+                               [0.5 - 0.4 * 11 / 12, -0.1 + 0.4 * 11 / 12,
+                                -0.1 + 0.4 * 11 / 12], atol=1e-12)
+
+
+def test_fast_path_certifies_typical_problems():
+    # The certificate sends every failure to the interior-point solver, which would hide a
+    # broken fast path behind correct (and slow) answers: check it does the work itself.
+    for n_iss, share in [(2, 0.98), (5, 0.98), (9, 0.95)]:
+        ideal, weights, res_, _ = random_problems(50 + n_iss, 200, 3, n_iss, (0.0, 0.6))
+        _, ok = fast_path(ideal, weights, res_)
+        assert ok.mean() >= share, (n_iss, ok.mean())
+
+
+@pytest.mark.parametrize("n_iss, r_range", [(2, (0.0, 0.9)), (4, (0.3, 0.9)), (9, (0.0, 0.6)),
+                                             (9, (0.4, 0.9))])
+def test_three_parties_fast_path_against_the_interior_point_solver(n_iss, r_range):
+    ideal, weights, res_, _ = random_problems(60 + n_iss, 60, 3, n_iss, r_range)
+    res = frontier_nash(ideal, weights, res_)
+    text_ip, range_ip = interior_point(ideal, weights, res_)
+    fast_text, ok = fast_path(ideal, weights, res_)
+    assert ok.any()
+    np.testing.assert_array_equal(res.text[ok], fast_text[ok])  # the fast path was taken
+    assert np.all(res.has_range[range_ip])  # every range the solver finds, and more
+    s = res.utilities - res_
+    s_ip = u(text_ip[:, None, :], ideal[:, None], weights[:, None])[:, 0] - res_
+    both = res.has_range & range_ip
+    assert np.all(log_nash(s[both]) >= log_nash(s_ip[both]) - 1e-12)  # never worse
+    assert np.all(log_nash(s[both]) <= log_nash(s_ip[both]) + NASH_TOL)  # solver's tolerance
+    np.testing.assert_allclose(s[both], s_ip[both], atol=1e-3)
+    assert np.all(dual_gap(ideal, weights, res_, res.text)[ok] <= FAST_GAP)
+    assert np.all(dual_gap(ideal, weights, res_, res.text)[res.has_range] <= NASH_TOL)
+
+
+@pytest.mark.parametrize("n_par", [3, 4])
+def test_nash_text_is_optimal_by_weak_duality(n_par):
+    # the bound is the solver's own certificate for three parties; four take the interior point
+    ideal, weights, res_, _ = random_problems(70 + n_par, 40, n_par, 6, (0.0, 0.5))
+    res = frontier_nash(ideal, weights, res_)
+    assert res.has_range.all()
+    gap = dual_gap(ideal, weights, res_, res.text)
+    assert np.all(gap >= -1e-12)
+    assert np.all(gap <= NASH_TOL)
+    if n_par == 3:  # where the fast path certified its text, to its own tolerance
+        _, ok = fast_path(ideal, weights, res_)
+        assert ok.mean() > 0.9
+        assert np.all(gap[ok] <= FAST_GAP)
+
+
+def test_fixed_issues_count_in_the_fast_path():
+    ideal, weights, res_, _ = random_problems(81, 40, 3, 5, (0.0, 0.5))
+    rng = np.random.default_rng(82)
+    free = rng.random((40, 5)) < 0.6
+    free[:, 0] = True
+    fixed = rng.uniform(0, 100, (40, 5))
+    res = frontier_nash(ideal, weights, res_, free, fixed)
+    _, ok = fast_path(ideal, weights, res_, free, fixed)
+    assert ok.mean() >= 0.95
+    np.testing.assert_array_equal(res.text[~free], fixed[~free])
+    gap = dual_gap(ideal, weights, res_, res.text, free, fixed)
+    assert np.all(gap[ok] <= FAST_GAP)
+
+
+def test_texts_do_not_depend_on_the_batch():
+    # A replication's text must be bit for bit the same alone, in a batch, in any order:
+    # three linear parties with and without a range (fast path and its fallback), rho != 1.
+    ideal, weights, res_, rho_ = random_problems(91, 30, 3, 9, (0.4, 1.0))
+    rho_[::5] = 1.5
+    res = frontier_nash(ideal, weights, res_, rho=rho_)
+    _, ok = fast_path(ideal, weights, res_)
+    assert ok.any() and (~res.has_range).any() and (rho_ != 1).any()
+    again = frontier_nash(ideal, weights, res_, rho=rho_)
+    np.testing.assert_array_equal(again.text, res.text)
+    perm = np.random.default_rng(92).permutation(len(ideal))
+    shuffled = frontier_nash(ideal[perm], weights[perm], res_[perm], rho=rho_[perm])
+    np.testing.assert_array_equal(shuffled.text, res.text[perm])
+    np.testing.assert_array_equal(shuffled.has_range, res.has_range[perm])
+    for k in range(len(ideal)):
+        alone = frontier_nash(ideal[k:k + 1], weights[k:k + 1], res_[k:k + 1],
+                              rho=rho_[k:k + 1])
+        np.testing.assert_array_equal(alone.text[0], res.text[k])
+        np.testing.assert_array_equal(alone.utilities[0], res.utilities[k])
+        assert alone.has_range[0] == res.has_range[k]
+
+
+def test_fast_path_internals_do_not_depend_on_the_batch():
+    # The texts come out of closed forms, so a batch-dependent rounding of the multipliers
+    # would rarely show in them: check the multipliers and the certificate themselves.
+    ideal, weights, res_, _ = random_problems(93, 12, 3, 9, (0.0, 0.6))
+    box = box_of(ideal, weights, res_)
+    z = _zonotope(box)
+    lam0 = 1.0 / np.maximum(box.exact(box.start()), 0.05).T
+    widths, steps, window, lines = _FAST_PASSES[0]
+    lam = _locate(z, lam0, widths, steps)
+    t = _face_text(z, lam, window, lines)
+    y, ok = _certified(box, z, t)
+    for k in range(len(ideal)):
+        idx = np.array([k])
+        lam_k = _locate(z.rows(idx), lam0[:, idx], widths, steps)
+        np.testing.assert_array_equal(lam_k, lam[:, idx])
+        t_k = _face_text(z.rows(idx), lam_k, window, lines)
+        np.testing.assert_array_equal(t_k, t[:, idx])
+        y_k, ok_k = _certified(box.rows(idx), z.rows(idx), t_k)
+        np.testing.assert_array_equal(y_k, y[idx])
+        assert ok_k[0] == ok[k]
+
+
+def test_a_singular_newton_system_spoils_only_its_own_replication():
+    rng = np.random.default_rng(94)
+    mat = rng.normal(size=(3, 3, 4))
+    mat = mat + mat.transpose(1, 0, 2) + 8.0 * np.eye(3)[:, :, None]
+    mat[:, :, 2] = 0.0  # exactly singular
+    rhs = rng.normal(size=(3, 4))
+    out = _solve_small(mat, rhs)
+    assert np.isnan(out[:, 2]).all()
+    for r in (0, 1, 3):
+        np.testing.assert_allclose(mat[:, :, r] @ out[:, r], rhs[:, r], atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
 # properties
 # ---------------------------------------------------------------------------------------------
 
@@ -617,3 +821,22 @@ def test_three_party_text_properties(problem, rho):
     assert mirrored.has_range[0] == res.has_range[0]
     if res.has_range[0]:
         np.testing.assert_allclose(mirrored.utilities[0], ut, atol=1e-6)
+
+
+@FAST
+@given(problem=nash_problems(n_par=3, max_issues=3))
+def test_three_party_fast_path_matches_the_interior_point_solver(problem):
+    ideal, weights, reservation, free, fixed = problem
+    res = run(problem)
+    args = (ideal[None], weights[None], reservation[None], free[None], fixed[None])
+    text_ip, range_ip = interior_point(*args)
+    if range_ip[0]:
+        assert res.has_range[0]
+    if not res.has_range[0]:
+        return
+    assert np.all(res.utilities[0] > reservation)
+    s = res.utilities[0] - reservation
+    s_ip = u(text_ip[0], ideal, weights) - reservation
+    if range_ip[0]:
+        assert log_nash(s) >= log_nash(s_ip) - 1e-12
+    assert dual_gap(*args[:3], res.text, free[None], fixed[None])[0] <= NASH_TOL

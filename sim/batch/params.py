@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.batch import settable
-from sim.rules.beliefs import DEFAULT_BELIEF_STRENGTH, cost_horizon
+from sim.rules.beliefs import DEFAULT_BELIEF_STRENGTH, DEFAULT_DISCOUNT, cost_horizon
 from sim.rules.durability_kinds import KINDS, MONTHLY_HAZARD
 from sim.rules.humanitarian import TRUST_EFFECT
 from sim.strategies import Strategy, build
@@ -348,8 +348,10 @@ def compile_battlefield(scenario: Any, value: Value, runs: int) -> Battlefield:
     bf = scenario.battlefield
     zero = np.zeros(runs)
     if bf is None:
+        # no battlefield: costs (from pressure) are still weighed over the default horizon
+        horizon = np.full(runs, float(cost_horizon(DEFAULT_DISCOUNT, np.inf)))
         return Battlefield(None, zero, np.ones(runs), prior_mean, prior_strength, zero,
-                           np.ones(runs), war_cost, zero)
+                           horizon, war_cost, zero)
     for aid, cost in (bf.war_cost or {}).items():
         war_cost[:, actors.index(aid)] = value(f"battlefield.war_cost.{aid}", cost)
     edge = value("battlefield.edge", bf.edge)

@@ -49,7 +49,7 @@ class State:
     mandate: np.ndarray  # (R, A) the principal's aspiration when it last instructed
     pending: np.ndarray  # (R, I) bool: initialled ad referendum, awaiting ratification
     pending_terms: np.ndarray  # (R, I) the initialled terms (NaN none)
-    pending_by: np.ndarray  # (R, A) bool: parties whose principal must ratify
+    pending_by: np.ndarray  # (R, A, I) bool: which party must ratify which pending issue
     initialled_by: np.ndarray  # (R, A) bool: initialled this session (for the record)
     accepted: np.ndarray  # (R, A) int: open issues each party said yes to this session
     ratified: np.ndarray  # (R, A) int: 1 ratified, -1 refused this session, 0 nothing to ratify
@@ -82,7 +82,7 @@ class State:
             capability=act.capability.copy(), information=act.information.copy(),
             stake=bf.stake.copy(), rearm_fear=bf.rearm_fear.copy(),
             mandate=np.ones((R, A)), pending=np.zeros((R, n_i), bool),
-            pending_terms=np.full((R, n_i), np.nan), pending_by=np.zeros((R, A), bool),
+            pending_terms=np.full((R, n_i), np.nan), pending_by=np.zeros((R, A, n_i), bool),
             initialled_by=np.zeros((R, A), bool), accepted=np.zeros((R, A), int),
             ratified=np.zeros((R, A), int),
             other_offer_prev=np.zeros((R, A)),

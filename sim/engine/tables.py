@@ -93,7 +93,7 @@ def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
 
 def sessions_table(p: Params, tr: Trace | None, run_ids: np.ndarray, keep: np.ndarray,
                    dates: list[str] | None = None) -> pd.DataFrame:
-    """One row per traced run and session (session 0 is the opening), DESIGN §5.
+    """One row per traced run and session (session 0 is the opening): the README, "Outputs".
 
     Columns: ``run``, ``session``, ``date`` (with a calendar), ``front`` (the front's
     cumulative movement), ``belief.<side>`` (each side's belief about the edge),

@@ -95,7 +95,7 @@ def _beliefs_panel(ax: Axes, rd: RunDir, last: int) -> None:
     """Each side's belief about the edge of the front, session by session (fans over runs).
 
     Mutual optimism shows as two fans starting apart; learning from the fighting narrows the
-    gap between them (``docs/ODD.md`` §7.1). Without a sessions table, the front itself.
+    gap between them (``docs/ODD.md`` §7.2). Without a sessions table, the front itself.
     """
     sides = list(rd.meta.get("battlefield_sides") or [])
     ss = rd.sessions

@@ -50,7 +50,8 @@ def battlefield_step(b: Batch) -> None:
     act = st.active
     if bf.sides is not None:
         move = beliefs.front_movement(bf.edge, bf.volatility, b.draws.shocks[:, t - 1])
-        info = (st.information * st.engagement).sum(axis=1)
+        mediators = np.array([role == "mediator" for role in p.actors.roles])
+        info = (st.information * st.engagement * mediators).sum(axis=1)
         total, count = beliefs.evidence_step(st.evidence_sum, st.evidence_count, move, info)
         st.movement = np.where(act, move, np.nan)
         st.front = np.where(act, st.front + move, st.front)
@@ -209,8 +210,9 @@ def _nash_by_track(b: Batch, stated: np.ndarray, fixed: np.ndarray,
     issue space (the box of the parties' ideals, :func:`expectations`), so the text can trade
     one issue against another. A separate-track issue is negotiated on its own (that is
     what the track means): its text is the Nash point of the parties' utilities on that issue
-    alone, over the utility of its status quo (0 when it has none), so it is not traded against
-    the main track.
+    alone, over the utility of its status quo (0 when it has none), between the parties' ideals
+    (:func:`sim.rules.frontier.frontier_nash` with that issue the only one weighed), so it is not
+    traded against the main track.
     """
     p = b.params
     ag = p.agenda
@@ -231,8 +233,11 @@ def _nash_by_track(b: Batch, stated: np.ndarray, fixed: np.ndarray,
             d = 1.0 - issue_loss(sq[..., None], ideal[..., i : i + 1], rho)[..., 0]
         only = np.zeros_like(free)
         only[:, i] = free[:, i]
-        alone = mediator.nash_text(stated, ideal, weights, rho, d, fixed, only)
-        text[:, i] = alone[:, i]
+        live = only[:, i] & b.state.active
+        if live.any():
+            alone = frontier.frontier_nash(ideal[live], weights[live], d[live], free=only[live],
+                                           fixed=fixed[live], rho=rho[live])
+            text[live, i] = alone.text[:, i]
     return text
 
 
@@ -440,7 +445,10 @@ def concession_contexts(b: Batch) -> None:
     # utilities of each party for every other party's terms: u[b, a] = u_b(terms of a)
     terms = st.agreed_or(st.stated)
     weights = st.weights(p)
-    text_offer = utility(st.agreed_or(st.text)[:, None, :], act.ideal, weights, act.risk)
+    # the main-track text, each party's own terms on the separate tracks: what is exchanged on
+    # the humanitarian track never moves what a party aspires to on the main track
+    on_main = np.where(p.agenda.separate, terms, st.agreed_or(st.text)[:, None, :])
+    text_offer = utility(on_main, act.ideal, weights, act.risk)
     contexts = {}
     for a in act.party_idx:
         others = [q for q in act.party_idx if q != a]

@@ -54,6 +54,7 @@ from numpy.typing import ArrayLike
 
 SIDE_SIGNS = (1.0, -1.0)  # sign_a on the last axis: first side +1, second side -1
 DEFAULT_BELIEF_STRENGTH = 3.0  # judgement: a side's prior counts as three sessions of fighting
+DEFAULT_DISCOUNT = 0.8  # judgement: the current cost weighed five sessions ahead, 1 / (1 - 0.8)
 
 
 def front_movement(edge: ArrayLike, volatility: ArrayLike, shock: ArrayLike) -> np.ndarray:

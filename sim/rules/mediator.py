@@ -18,9 +18,9 @@ Three methods, each returning one value per issue:
   When no text gives every party more than its reservation, the text maximises the smallest
   surplus instead (the egalitarian rule of Kalai 1977), so the mediator still tables something.
 
-"Stated positions" here are the positions on the table this round (in the engines: each party's
-own position displaced by this round's third-party pressure). Issues not on the table or already
-settled are held fixed at ``fixed_terms``.
+"Stated positions" here are the positions on the table this session (in the engines: each
+party's stated terms, as it last restated them). Issues not on the table or already settled are
+held fixed at ``fixed_terms``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ as written. ``ceasefire migrate FILE`` writes the migrated text. The mapping, ke
   ``.when.session``; ``when.no_agreement_by_round`` -> ``when.no_agreement_by``.
 * ``negotiation.delegation_margin`` -> ``actors.<party>.delegation.margin`` of every party that
   does not set its own.
-* ``actors.<id>.leverage`` keeps its name and changes its meaning (DESIGN §3.2a): instead of
+* ``actors.<id>.leverage`` keeps its name and changes its meaning (docs/ODD.md §7.4): instead of
   pulling the target's stated positions toward the third party's, it adds utility to the
   target's value of any main-track agreement the third party backs.
 * An event's ``set`` path ``battlefield.momentum_effect`` -> ``battlefield.stake``.

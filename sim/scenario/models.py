@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from sim.rules.bdm import OFFER_SELECTIONS, PROBABILITY_METHODS
+from sim.rules.beliefs import DEFAULT_DISCOUNT
 from sim.rules.durability_kinds import MONTHLY_HAZARD
 from sim.rules.humanitarian import TRUST_EFFECT
 from sim.rules.mediator import METHODS as MEDIATOR_METHODS
@@ -195,8 +196,8 @@ class Battlefield(_Model):
     stake: Share = Field(
         default=0.0, description="Utility of one unit of believed edge to a side's reservation.")
     discount: Number(0, 0.99) = Field(  # type: ignore[valid-type]
-        default=0.8, description="Per-session discount with which a side weighs future costs "
-        "of fighting: the current cost counts 1 / (1 - discount) times.")
+        default=DEFAULT_DISCOUNT, description="Per-session discount with which a side weighs "
+        "future costs of fighting: the current cost counts 1 / (1 - discount) times.")
     war_cost: dict[Ident, Share] = Field(
         default_factory=dict, description="Per-session cost of fighting on to each party (a "
         "level; pressure adds to it).")

@@ -10,7 +10,7 @@ A sweep file names a base scenario, a design and the parameters it varies::
     samples: 64                         # lhs / sobol / morris only
     parameters:
       pressure.eu_sanctions.war_cost: {values: [0, 0.002, 0.004, 0.008]}
-      battlefield.momentum.mean: {low: -0.5, high: 0.5, steps: 5}
+      battlefield.edge.mean: {low: -0.4, high: 0.8, steps: 5}
     outputs: [ceasefire, collapse, dictated_peace]
 
 A parameter is any key path that ``ceasefire run --set`` accepts. Grid parameters take a
@@ -87,7 +87,7 @@ class Parameter:
     """One varied input of a sweep.
 
     Attributes:
-        key: The scenario key path (``battlefield.momentum.mean``).
+        key: The scenario key path (``battlefield.edge.mean``).
         values: The listed values (grid), or None.
         low: Lower end of the range, or None when ``values`` is given.
         high: Upper end of the range, or None when ``values`` is given.

@@ -1,9 +1,9 @@
-"""The properties model version 2 promises (DESIGN §3), checked through the engine.
+"""The properties model version 2 promises (docs/ODD.md), checked through the engine.
 
-Beliefs converge and a wider gap delays agreement (§3.1); a bargaining range is necessary and a
-leader only speeds agreement up (§3.1, §3.5); third parties act through payoffs (§3.2a); the
-package agenda and the Nash mediator create value where theory says so (§3.4, §3.5); what
-``sessions.parquet`` records (§5).
+Beliefs converge and a wider gap delays agreement (ODD §7.2); a bargaining range is necessary and
+a leader only speeds agreement up (§7.7); third parties act through payoffs (§7.4); the
+package agenda and the Nash mediator create value where theory says so (§7.5, §7.9); what
+``sessions.parquet`` records (README, "Outputs").
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def run(path: Path, *overrides: str, runs: int = 200, seed: int = 7):
                     trace_runs=runs)
 
 
-# --- §3.1 beliefs converge -------------------------------------------------------------------
+# --- beliefs converge (ODD §7.2) ----------------------------------------------------------
 def test_the_baseline_sides_beliefs_converge_session_by_session():
     res = run(BASE, runs=300)
     gap = res.sessions.groupby("session").apply(
@@ -95,7 +95,7 @@ def test_a_wider_initial_gap_delays_agreement(tmp_path):
     assert narrow.runs["rounds"].min() >= 7 and wide.runs["rounds"].min() >= 13
 
 
-# --- §3.1 / §3.5 a range is necessary; a leader only speeds agreement up ---------------------
+# --- a range is necessary; a leader only speeds agreement up (§7.7) ---------------------
 @pytest.mark.parametrize("strategy", ["steady", "hardliner", "tit_for_tat", "zeuthen"])
 @pytest.mark.parametrize("authority", [1.0, 0.3])
 def test_no_range_no_main_track_agreement(tmp_path, strategy, authority):
@@ -131,7 +131,7 @@ def test_an_initialled_text_takes_effect_only_when_ratified_at_the_next_session(
             assert settled == bool((ratified >= 0).all() and (ratified > 0).any())
 
 
-# --- §3.2a third parties act through payoffs ---------------------------------------------------
+# --- third parties act through payoffs (§7.4) ---------------------------------------------------
 def _patron(reservation: float, leverage: float, position: float = 50) -> dict:
     return {"name": "Patron", "role": "third_party", "position": {"ceasefire": position},
             "salience": {"ceasefire": 1}, "reservation": reservation, "engagement": 1.0,
@@ -159,7 +159,7 @@ def test_a_patron_pays_only_for_a_deal_it_backs(tmp_path):
     assert picky["outcome"].isin(MAIN).mean() < 0.05
 
 
-# --- §3.4 / §3.5 agendas and mediators -------------------------------------------------------
+# --- agendas and mediators (§7.5, §7.9) -------------------------------------------------------
 def _logroll(mediator: str, agenda: str, *extra: str):
     overrides = [f"actors.m.mediator.method={mediator}", f"negotiation.agenda={agenda}",
                  "negotiation.acceptance_noise=0.02", "sessions=30",
@@ -196,7 +196,7 @@ def test_nash_agrees_at_least_as_often_as_midpoint_and_on_the_frontier(reservati
     assert done["utility.b"].mean() == pytest.approx(0.70, abs=0.02)
 
 
-# --- §5 sessions.parquet ----------------------------------------------------------------------
+# --- sessions.parquet ----------------------------------------------------------------------
 def test_the_sessions_table_records_each_session_of_each_traced_run():
     res = run(BASE, runs=40)
     ss, runs = res.sessions, res.runs.set_index("run")

@@ -1,4 +1,4 @@
-"""Property: a settlement leaves no party below its reservation (DESIGN §3.1, ODD §7.7).
+"""Property: a settlement leaves no party below its reservation (docs/ODD.md §7.7).
 
 What the acceptance rule promises: without acceptance noise a party accepts a main-track text
 only when it is worth at least its reservation of the session it answers in, counting what the

@@ -155,3 +155,11 @@ def test_trust_moves_by_what_each_session_showed():
             seen["reciprocated"] |= fell
             seen["escalated"] |= escalated
     assert all(seen.values()), seen
+
+
+def test_the_exchange_terms_never_move_the_main_track():
+    """A different status quo on the exchanged issue changes the exchange text, not the talks."""
+    base, moved = run().runs, run("issues.prisoners.status_quo=20").runs
+    assert not np.allclose(base["terms.prisoners"], moved["terms.prisoners"], equal_nan=True)
+    main = ["outcome", "terms.ceasefire", "terms.territory", "rounds", "walkout_by"]
+    pd.testing.assert_frame_equal(base[main], moved[main])

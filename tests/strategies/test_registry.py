@@ -17,7 +17,7 @@ import sim.strategies as strategies
 from sim.strategies import Strategy, registry
 from sim.strategies.time_dependent import TimeDependent
 
-# DESIGN §3 step 6 names these; scenario files refer to them
+# the built-in strategies; scenario files refer to them by these names
 DESIGN_NAMES = {"boulware", "linear", "conceder", "tit_for_tat", "hardliner", "zeuthen"}
 
 

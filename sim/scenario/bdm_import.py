@@ -16,7 +16,10 @@ as comments and as the axis anchors. Saliences must lie in [0, 1]; a column on a
 from __future__ import annotations
 
 import csv
+import math
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,9 @@ def read_bdm_csv(path: str | Path) -> list[dict[str, Any]]:
             except ValueError:
                 raise _fail(path, line, f"{col} of {name!r}: expected a number, got "
                                         f"{value!r}") from None
+            if not math.isfinite(numbers[col]):
+                raise _fail(path, line, f"{col} of {name!r}: expected a finite number, got "
+                                        f"{value!r}")
         if numbers["capability"] < 0:
             raise _fail(path, line, f"capability of {name!r} must be >= 0")
         if not 0 <= numbers["salience"] <= 100:
@@ -131,10 +137,19 @@ def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
     csv_path = Path(csv_path)
     rows = read_bdm_csv(csv_path)
     out = Path(out) if out is not None else csv_path.with_suffix(".yaml")
+    if out.is_dir():
+        raise ScenarioError(f"{out}: is a folder; --out names the scenario file to write "
+                            f"(e.g. {out / csv_path.with_suffix('.yaml').name})")
     if out.exists() and not force:
         raise ScenarioError(f"{out}: exists; pass --force to overwrite it")
+    if name is not None and not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise ScenarioError(f"--name {name!r}: not a valid scenario name; use lower-case "
+                            "letters, digits, '-' and '_'")
     slug = name or re.sub(r"[^a-z0-9_-]+", "-", csv_path.stem.lower()).strip("-") or "imported"
     data = bdm_scenario(rows, slug, parties)
+    spread = max(r["position"] for r in rows) - min(r["position"] for r in rows)
+    if not math.isfinite(spread):
+        raise _fail(csv_path, 1, "the positions span more than a float can hold; rescale them")
     header = (
         f"# Imported from {csv_path.name}: {len(rows)} actors, one issue.\n"
         "# Positions mapped linearly onto 0-100 and capabilities divided by the largest;\n"
@@ -144,7 +159,30 @@ def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
     )
     if any(r["salience"] > 1 for r in rows):
         header += "# Saliences were on a 0-100 scale and were divided by 100.\n"
-    tmp = out.with_name(f".{out.name}.partial")
-    tmp.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    tmp.replace(out)
+    text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    _check_with_the_loader(text, out)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
+                               suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return out
+
+
+def _check_with_the_loader(text: str, out: Path) -> None:
+    """Refuse to write a scenario that the scenario loader would reject (nothing is written)."""
+    from sim.scenario.loader import load_scenario
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / out.name
+        probe.write_text(text, encoding="utf-8")
+        try:
+            load_scenario(probe)
+        except ScenarioError as exc:
+            detail = "; ".join(p.replace(str(probe), out.name) for p in exc.problems)
+            raise ScenarioError(f"{out}: the imported scenario would not be valid, nothing "
+                                f"written: {detail}") from None

@@ -85,6 +85,15 @@ def shipped_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def _kind(data: Any) -> str:
+    """What a non-mapping document is, without quoting it (it may be any file on the disk)."""
+    if isinstance(data, str):
+        return "plain text"
+    if isinstance(data, list):
+        return "a list"
+    return f"a single {type(data).__name__} value"
+
+
 def _renamed(text: str) -> str:
     key, sep, value = text.partition("=")
     return rename_override(key.strip()) + sep + value if sep else text
@@ -110,7 +119,7 @@ def _read_one(path: Path, shown: str, chain: list[tuple[Path, str]],
         where = marks.get((), Origin(shown, 1, 1))
         raise ScenarioError(
             f"{where}: the top level must be a mapping (schema: 2, name: ..., issues: ..., "
-            f"actors: ...), found {show(data)}", shown)
+            f"actors: ...), found {_kind(data)}; is this a scenario file?", shown)
     data = dict(data)
     if "extends" not in data:
         version = data.get("schema")

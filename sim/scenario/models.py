@@ -41,7 +41,15 @@ def _ident(value: str) -> str:
     return value
 
 
+#: Longest scenario name: it names the results folder, which must stay a valid file name.
+MAX_NAME = 64
+
+
 def _slug(value: str) -> str:
+    if len(value) > MAX_NAME:
+        raise PydanticCustomError(
+            "slug_length", "a name of {n} characters is too long: at most {max} (it names the "
+            "results folder)", {"n": len(value), "max": MAX_NAME})
     if not _SLUG.fullmatch(value):
         raise PydanticCustomError(
             "slug", "'{value}' is not a valid name: use lower-case letters, digits, '-' and '_'",

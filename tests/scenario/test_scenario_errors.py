@@ -311,3 +311,20 @@ def test_a_date_that_does_not_exist_names_its_line(write, minimal, line_of, load
     message = load_error(write(minimal + "calendar: {start: 2025-05-16}\n"), (override,)).message
     assert f"(from --set {override}): events.coup: " in message
     assert "is not a valid date" in message
+
+
+def test_a_name_too_long_for_a_folder_names_the_key(write, minimal):
+    path = write(minimal.replace("name: minimal", "name: " + "a" * 300))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    text = str(exc.value)
+    assert "name" in text and "300 characters" in text and ":2:" in text
+
+
+def test_extends_of_a_file_that_is_not_a_scenario_does_not_quote_it(write, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("secret first line of some file\n")
+    path = write(f"schema: 2\nname: x\nextends: {other}\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    assert "secret" not in str(exc.value) and "plain text" in str(exc.value)

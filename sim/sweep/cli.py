@@ -71,6 +71,9 @@ def add_parsers(subparsers: Any) -> None:
                    help="replace a non-empty --out that holds an earlier sweep")
     p.add_argument("--no-plots", action="store_true", help="skip drawing plots/")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run a sweep above the work budget (points x runs x sessions; see "
+                        "README, 'Limits')")
     p.set_defaults(func=cmd_sweep)
 
     p = subparsers.add_parser("compare", help="compare outcome shares of scenarios or results",
@@ -134,7 +137,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         folder = run_sweep(args.sweep, args.out, executor=args.executor,
                            scheduler=args.scheduler, jobs=args.jobs, resume=args.resume,
                            force=args.force, progress=bar, plots=not args.no_plots,
-                           command=command)
+                           command=command, allow_large=args.allow_large)
     except (ScenarioError, ResultsError) as exc:
         return _fail(exc)
     except SweepInterrupted as exc:

@@ -34,8 +34,9 @@ import sim
 from sim.engine.runner import chunks, run_chunk
 from sim.results.store import default_run_dir
 from sim.scenario import Scenario, ScenarioError, resolved_yaml
+from sim.scenario.budget import estimate, too_large
 from sim.sweep import store
-from sim.sweep.designs import design_points
+from sim.sweep.designs import design_points, point_count
 from sim.sweep.errors import SweepError, SweepInterrupted
 from sim.sweep.executors import Pool, open_executor
 from sim.sweep.sensitivity import analyse
@@ -46,6 +47,23 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(replications_just_finished, replications_to_run)``."""
 MAX_CHUNK = 250
 ENGINE = "vector"
+
+
+def _check_budget(sweep: Sweep, allow_large: bool) -> None:
+    """Refuse, before any point is built, a sweep above the work budget (names the keys)."""
+    if allow_large:
+        return
+    levels = [len(p.values) if p.values is not None else int(p.steps or 0)
+              for p in sweep.parameters.values()]
+    points = (math.prod(levels) if sweep.design == "grid"
+              else point_count(sweep.design, len(sweep.parameters), sweep.samples))
+    what = (f"{sweep.file}: a {' x '.join(map(str, levels))} grid" if sweep.design == "grid"
+            else f"{sweep.file}: samples {sweep.samples:,} ({sweep.design})")
+    est = estimate(points * sweep.runs_per_point, sweep.scenario.sessions)
+    problem = too_large(f"{what} = {points:,} points x runs_per_point "
+                        f"{sweep.runs_per_point:,}", est)
+    if problem is not None:
+        raise SweepError(problem)
 
 
 def run_sweep(
@@ -61,6 +79,7 @@ def run_sweep(
     progress: Progress | None = None,
     plots: bool = True,
     command: str | None = None,
+    allow_large: bool = False,
 ) -> Path:
     """Run (or resume) the sweep in file ``path`` and return its folder.
 
@@ -76,6 +95,7 @@ def run_sweep(
         progress: Called after each chunk, see :data:`Progress`.
         plots: Draw ``plots/`` at the end.
         command: The command line for the manifest (default: this process's ``sys.argv``).
+        allow_large: Run a sweep above the work budget (:mod:`sim.scenario.budget`).
 
     Returns:
         The finished sweep folder.
@@ -86,6 +106,7 @@ def run_sweep(
         SweepInterrupted: Ctrl-C; finished points stay on disk for ``resume``.
     """
     sweep = load_sweep(path)
+    _check_budget(sweep, allow_large)
     design = design_points(sweep)
     scenarios = point_scenarios(sweep, design)
     if resume is not None:

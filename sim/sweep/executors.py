@@ -23,7 +23,8 @@ from typing import Any
 from sim.sweep.errors import SweepError
 
 EXECUTORS: tuple[str, ...] = ("local", "dask")
-DASK_TIMEOUT = 15.0  # seconds, for connecting and for waiting for workers
+DASK_TIMEOUT = 15.0  # seconds, for waiting for workers
+HANDSHAKE_TIMEOUT = 5.0  # seconds for a scheduler to answer; a real one answers in well under 1
 
 
 @dataclass
@@ -86,6 +87,41 @@ def _local(jobs: int) -> Iterator[Pool]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _connect(client_class: Any, scheduler: str) -> Any:
+    """A client of ``scheduler``, or TimeoutError after :data:`HANDSHAKE_TIMEOUT` seconds.
+
+    Something that accepts the TCP connection but does not speak Dask's protocol (a silent
+    listener, a web server) holds the handshake for minutes whatever the client's own timeout,
+    so the connection is made in a daemon thread and abandoned when it takes too long (the
+    thread cannot hold the process open).
+    """
+    import queue
+    import threading
+
+    import dask
+
+    seconds = f"{HANDSHAKE_TIMEOUT:g}s"
+    box: queue.Queue = queue.Queue(maxsize=1)
+
+    def connect() -> None:
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": seconds,
+                                  "distributed.comm.timeouts.tcp": seconds}):
+                box.put((True, client_class(scheduler, timeout=HANDSHAKE_TIMEOUT)))
+        except BaseException as exc:  # handed to the caller's thread
+            box.put((False, exc))
+
+    threading.Thread(target=connect, name="dask-connect", daemon=True).start()
+    try:
+        ok, got = box.get(timeout=HANDSHAKE_TIMEOUT + 1)
+    except queue.Empty:
+        raise TimeoutError(f"no Dask handshake within {HANDSHAKE_TIMEOUT:g} s (is it a Dask "
+                           "scheduler?)") from None
+    if not ok:
+        raise got
+    return got
+
+
 def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     try:
         from distributed import Client, LocalCluster
@@ -96,7 +132,7 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout=DASK_TIMEOUT)
+                client = _connect(Client, scheduler)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; "
                                  "start one with `dask scheduler` and workers with "

@@ -140,7 +140,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[str]:
-    """Validate a scenario file or, when it starts with ``sweep:``, a sweep file."""
+    """Validate a scenario file or, when it starts with ``sweep:`` or ``record:``, a sweep or
+    record file."""
     try:
         import yaml
 
@@ -153,6 +154,10 @@ def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[
         except ImportError:  # pragma: no cover - sweeps always ship
             return [f"{path}: sweep files cannot be validated here"]
         return validate_sweep(path)
+    if isinstance(data, dict) and "record" in data and "schema" not in data:
+        from sim.records import validate_record
+
+        return validate_record(path)
     return validate_file(path)
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.records.models import FACTS, Record, RecordedSession
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.errors import KeyPath, Origin, SourceMap, did_you_mean, show
 from sim.scenario.translate import problems_from
 from sim.scenario.yamlio import read_yaml
-from sim.records.models import FACTS, Record, RecordedSession
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,9 @@ class LoadedRecord:
                          "" if s.size is None else str(s.size), _fact(s.ceasefire),
                          _fact(s.main_agreement), _fact(s.walkout), s.label))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
-                         for r in rows)
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
+                 for r in rows]
+        return "\n".join(lines)
 
 
 def _fact(value: bool | None) -> str:
@@ -128,14 +129,16 @@ def _load(shown: str) -> LoadedRecord:
     except ValidationError as exc:
         found += [(_where(sources, p), p) for p in problems_from(exc, sources, data)]
         raise ScenarioError(_ordered(found), shown) from None
+    try:
+        scenario_path, scenario = _scenario(record, shown, sources)
+    except ScenarioError as exc:
+        found += [(_where(sources, p), p) for p in exc.problems]
+        raise ScenarioError(_ordered(found), shown) from None
+    found += _check(record, scenario, sources)
+    matches, more = _matches(record, scenario, sources)
+    found += more
     if found:
         raise ScenarioError(_ordered(found), shown)
-    scenario_path, scenario = _scenario(record, shown, sources)
-    problems = _check(record, scenario, sources)
-    matches, more = _matches(record, scenario, sources)
-    problems += more
-    if problems:
-        raise ScenarioError(_ordered(problems), shown)
     return LoadedRecord(shown, record, scenario_path, scenario, matches)
 
 
@@ -264,7 +267,8 @@ def _matches(record: Record, scenario: Scenario, sources: SourceMap
                 path, f"{s.date} falls after the scenario's last session ({last_session}, "
                 f"{cal.date_of(last_session)})")))
         last = min(last, last_session)
-        for m in matches:
+        in_order = not matches or s.first_day > matches[-1].session.last_day
+        for m in matches if in_order else []:
             if m.last is not None and m.last >= first and m.first is not None and m.first <= last:
                 where = sources.locate(("sessions", str(m.index), "date"))
                 out.append((sources.locate(path).sort_key(), sources.problem(

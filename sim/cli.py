@@ -140,12 +140,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[str]:
-    """Validate a scenario file or, when it starts with ``sweep:``, a sweep file."""
+    """Validate a scenario file, or a sweep (``sweep:``) or record (``record:``) file."""
     try:
         import yaml
 
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except (OSError, yaml.YAMLError):
+    except (OSError, yaml.YAMLError, ValueError):  # ValueError: a date such as 2025-06-31
         data = None  # the scenario validator reports unreadable or malformed files
     if isinstance(data, dict) and "sweep" in data and "schema" not in data:
         try:
@@ -153,6 +153,10 @@ def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[
         except ImportError:  # pragma: no cover - sweeps always ship
             return [f"{path}: sweep files cannot be validated here"]
         return validate_sweep(path)
+    if isinstance(data, dict) and "record" in data and "schema" not in data:
+        from sim.records import validate_record
+
+        return validate_record(path)
     return validate_file(path)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.batch.draws import Draws
+from sim.batch.kernels import NUMPY, Kernels
 from sim.batch.params import Params
 from sim.batch.state import State
 
@@ -32,11 +33,12 @@ class Batch:
     walked: dict[int, np.ndarray] = field(default_factory=dict)  # party -> (R,) walked out
     notes: dict[str, Any] = field(default_factory=dict)  # other per-round values of a protocol
     carry: dict[str, Any] = field(default_factory=dict)  # values a protocol keeps across rounds
+    kernels: Kernels = NUMPY  # implementations of the hot rules (see sim.batch.kernels)
 
     @classmethod
-    def start(cls, params: Params, draws: Draws) -> Batch:
+    def start(cls, params: Params, draws: Draws, kernels: Kernels = NUMPY) -> Batch:
         """A batch at round 0, in its opening state."""
-        return cls(params, State.initial(params), draws)
+        return cls(params, State.initial(params), draws, kernels=kernels)
 
     def begin_round(self, t: int) -> None:
         """Move to round ``t`` and clear the previous round's notes."""

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.batch.draws import Draws, draw, replication_seeds
 from sim.batch.finish import Finish, finish
+from sim.batch.kernels import NUMPY
 from sim.batch.params import Params, compile_params
 from sim.batch.trace import Trace
 from sim.engine import ENGINES
@@ -85,7 +86,12 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
     if engine == "mesa" and get_protocol(p.agenda.protocol).mesa:
         fin, tr = _run_mesa(p, dr, seeds)
     else:
-        b, tr = run_batch(p, dr, trace=bool(keep.any()))
+        kernels = NUMPY
+        if engine == "compiled":
+            from sim.engine.compiled import load
+
+            kernels = load()  # once per process; from the cache after the first compile
+        b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
         fin = finish(p, b.state, dr)
     runs = runs_table(p, fin, dr, run_ids, seeds)
     if tr is None:
@@ -134,7 +140,8 @@ def simulate(
         scenario: a validated :class:`sim.scenario.Scenario`.
         runs: replications (default: the scenario's ``runs``).
         seed: master seed (default: the scenario's ``seed``).
-        engine: ``vector`` (default) or ``mesa``.
+        engine: ``vector`` (default), ``mesa`` or ``compiled`` (needs numba; see
+            :mod:`sim.engine.compiled`).
         jobs: worker processes when no ``executor`` is given (1 = in process).
         trace_runs: how many replications (the first ones) get per-round trajectories;
             default all when ``runs`` <= 1000, else the first 1000.
@@ -144,6 +151,10 @@ def simulate(
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "compiled":
+        from sim.engine.compiled import load
+
+        load()  # compile (or load) here, once, before any worker needs it
     n = int(runs if runs is not None else scenario.runs)
     s = int(seed if seed is not None else scenario.seed)
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)

@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.batch.batch import Batch
 from sim.batch.draws import Draws
+from sim.batch.kernels import NUMPY, Kernels
 from sim.batch.params import Params
 from sim.batch.trace import Trace
 from sim.protocols import Phase, Protocol, get
@@ -32,10 +33,15 @@ def play_round(protocol: Protocol, b: Batch, t: int) -> None:
         run_phase(b, phase)
 
 
-def run_batch(p: Params, dr: Draws, trace: bool = True) -> tuple[Batch, Trace | None]:
-    """Run every replication of ``p`` to its end; return the final batch and the trace."""
+def run_batch(p: Params, dr: Draws, trace: bool = True,
+              kernels: Kernels = NUMPY) -> tuple[Batch, Trace | None]:
+    """Run every replication of ``p`` to its end; return the final batch and the trace.
+
+    ``kernels`` are the implementations of the hot rules the phases call (the compiled
+    engine's, or by default the NumPy rules of :mod:`sim.rules`).
+    """
     protocol = get(p.agenda.protocol)
-    b = Batch.start(p, dr)
+    b = Batch.start(p, dr, kernels)
     for phase in protocol.opening:
         run_phase(b, phase)
     tr = Trace.empty(p) if trace else None

@@ -154,7 +154,7 @@ def expectations(b: Batch) -> None:
         got = frontier.frontier_nash(
             p.actors.ideal[live][:, parties, :], st.weights(p)[live][:, parties, :],
             needed[live], free=free[live], fixed=fixed[live],
-            rho=p.actors.risk[live][:, parties])
+            rho=p.actors.risk[live][:, parties], two_party=b.kernels.two_party_nash)
         text[live], has_range[live], utilities[live] = got.text, got.has_range, got.utilities
     b.notes["nash"] = frontier.NashText(text=text, utilities=utilities, has_range=has_range)
 
@@ -236,7 +236,8 @@ def _nash_by_track(b: Batch, stated: np.ndarray, fixed: np.ndarray,
         live = only[:, i] & b.state.active
         if live.any():
             alone = frontier.frontier_nash(ideal[live], weights[live], d[live], free=only[live],
-                                           fixed=fixed[live], rho=rho[live])
+                                           fixed=fixed[live], rho=rho[live],
+                                           two_party=b.kernels.two_party_nash)
             text[live, i] = alone.text[:, i]
     return text
 
@@ -491,7 +492,7 @@ def concede(b: Batch, a: int) -> None:
     st.aspiration[:, a] = np.where(act, new, st.aspiration[:, a])
     movable = st.free(p) & act[:, None]
     other_ideal, other_weights = b.notes["other_side"]
-    restated = frontier.logroll(
+    restated = b.kernels.logroll(
         p.actors.ideal[:, a, :], other_ideal[:, a, :], st.weights(p)[:, a, :],
         other_weights[:, a, :], st.aspiration[:, a], movable, st.stated[:, a, :],
         p.actors.risk[:, a],

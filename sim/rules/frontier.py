@@ -162,6 +162,7 @@ def frontier_nash(
     free: np.ndarray | None = None,
     fixed: np.ndarray | None = None,
     rho: np.ndarray | float = 1.0,
+    two_party: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> NashText:
     """The Nash text of the parties over the free issues, in the box of their ideals.
 
@@ -280,6 +281,8 @@ def frontier_nash(
         free: the issues the text may set, (R, I) bool; all of them if omitted.
         fixed: the terms of the other issues, (R, I); required if some issue is not free.
         rho: risk exponents, (R, P) or scalar.
+        two_party: a replacement for the two-party, rho = 1 solver above with the same
+            arguments and results (the compiled engine's; None: this module's NumPy code).
 
     Returns:
         A :class:`NashText` (text (R, I), utilities (R, P), has_range (R,)).
@@ -292,7 +295,7 @@ def frontier_nash(
     has_range = np.empty(n_rep, dtype=bool)
     exact = np.all(rho_ == 1.0, axis=1) & (n_par == 2)
     if exact.any():
-        t, h = _two_party_nash(
+        t, h = (two_party or _two_party_nash)(
             ideal[exact], weights[exact], reservation[exact], free_[exact], fixed_[exact]
         )
         text[exact], has_range[exact] = t, h

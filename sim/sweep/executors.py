@@ -105,8 +105,7 @@ def _connect(client_class: Any, scheduler: str) -> Any:
 
     def connect() -> None:
         try:
-            with dask.config.set({"distributed.comm.timeouts.connect": seconds,
-                                  "distributed.comm.timeouts.tcp": seconds}):
+            with dask.config.set({"distributed.comm.timeouts.connect": seconds}):
                 box.put((True, client_class(scheduler, timeout=HANDSHAKE_TIMEOUT)))
         except BaseException as exc:  # handed to the caller's thread
             box.put((False, exc))
@@ -133,7 +132,7 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
         if scheduler:
             try:
                 client = _connect(Client, scheduler)
-            except (OSError, TimeoutError, ValueError) as exc:
+            except Exception as exc:  # whatever the client raises, the address is not usable
                 raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; "
                                  "start one with `dask scheduler` and workers with "
                                  f"`dask worker {scheduler}`") from None

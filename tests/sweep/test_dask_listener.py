@@ -36,8 +36,11 @@ def _silent_listener() -> tuple[socket.socket, int]:
     return server, server.getsockname()[1]
 
 
-def _web_server() -> tuple[http.server.HTTPServer, int]:
-    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+def _web_server() -> tuple[http.server.ThreadingHTTPServer, int]:
+    # threaded: a handler stuck on the client's binary handshake must not block shutdown()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             http.server.SimpleHTTPRequestHandler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
 

@@ -144,7 +144,10 @@ def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[
     try:
         import yaml
 
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8", errors="replace"))
+        # libyaml when PyYAML has it: this look at the top-level keys costs a few ms, and the
+        # validator below reads the file again with positions
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(Path(path).read_text(encoding="utf-8", errors="replace"), Loader=loader)
     except (OSError, yaml.YAMLError):
         data = None  # the scenario validator reports unreadable or malformed files
     if isinstance(data, dict) and "sweep" in data and "schema" not in data:

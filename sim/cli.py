@@ -88,6 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=bar,
             command=shlex.join(["ceasefire", *args.argv]),
             at_means=args.at_means,
+            loaded=scn,
         )
     finally:
         bar.close()

@@ -146,15 +146,21 @@ def run_scenario(
     progress: Callable[[int], None] | None = None,
     command: str | None = None,
     at_means: bool = False,
+    loaded: Scenario | None = None,
 ) -> RunReport:
     """Load ``path``, run it, write a new result folder and (optionally) its plots.
+
+    Args:
+        loaded: the scenario already loaded from ``path`` with ``overrides`` (as the command
+            line does, to size its progress bar), so that the file is read and validated once
+            per run; by default it is loaded here.
 
     Raises:
         ScenarioError: the scenario or an override is wrong.
         ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
     """
     started = datetime.now(UTC)
-    scn = load_scenario(path, overrides=list(overrides))
+    scn = loaded if loaded is not None else load_scenario(path, overrides=list(overrides))
     if at_means:
         scn = means_of(scn)
     check_output(out, root, scn.name, force)

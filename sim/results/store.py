@@ -218,11 +218,22 @@ def prepare_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_sessions(sessions: pd.DataFrame | None) -> pd.DataFrame:
-    """The sessions table as it is stored: stably sorted by run and session."""
+    """The sessions table as it is stored: stably sorted by run and session.
+
+    Text columns (``date``, ``newly_settled``, ``walkout``) are stored with the string dtype,
+    as the contract columns of the runs and rounds tables are: how pandas types them after
+    concatenating the chunks' tables depends on whether an untraced (empty) chunk was among
+    them, and so on the chunk size, which must not change the file.
+    """
     if sessions is None or sessions.empty and "run" not in sessions:
         return pd.DataFrame({"run": pd.Series(dtype=np.int64),
                              "session": pd.Series(dtype=np.int64)})
-    return sessions.sort_values(["run", "session"], kind="stable").reset_index(drop=True)
+    df = sessions.sort_values(["run", "session"], kind="stable").reset_index(drop=True)
+    for col in df.columns:
+        if (df[col].dtype == object or isinstance(df[col].dtype, pd.StringDtype)) \
+                and not df[col].isna().any():
+            df[col] = df[col].astype("str")
+    return df
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -266,3 +266,21 @@ def test_plots_dir(tmp_path):
     assert plots_dir(tmp_path) == tmp_path / "plots"
     assert plots_dir(str(tmp_path)) == tmp_path / "plots"
     assert not (tmp_path / "plots").exists()
+
+
+def test_sessions_file_does_not_depend_on_the_chunk_size(tmp_path):
+    """pandas types the sessions' text columns by whether an untraced chunk's empty table was
+    concatenated; the stored file must be the same for any chunking."""
+    from pathlib import Path
+
+    from sim.engine.runner import simulate
+    from sim.scenario import load_scenario
+
+    scn = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "tiny_uncertain.yaml")
+    files = []
+    for chunk in (7, 1000):
+        res = simulate(scn, runs=60, seed=5, trace_runs=20, chunk_size=chunk)
+        path = tmp_path / f"sessions-{chunk}.parquet"
+        store.write_parquet(store.prepare_sessions(res.sessions), path)
+        files.append(path.read_bytes())
+    assert files[0] == files[1]

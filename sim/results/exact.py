@@ -198,7 +198,7 @@ class _Group:
         self.prefix, self.bits, self.below, self.count, self.ranks = (prefix, bits, below, count,
                                                                       ranks)
         self.collect = count <= COLLECT
-        self.hist = np.zeros(1 << _DIGIT, dtype=np.int64)
+        self.hist = np.zeros(1 << _DIGIT, dtype=np.int32)  # counts of up to 2**31 values
         self.kept: list[np.ndarray] = []
 
     def matching(self, keys: np.ndarray) -> np.ndarray:
@@ -212,7 +212,8 @@ class _Group:
             self.kept.append(mine)
         else:
             digits = (mine >> np.uint64(64 - self.bits - _DIGIT)) & np.uint64((1 << _DIGIT) - 1)
-            self.hist += np.bincount(digits.astype(np.intp), minlength=1 << _DIGIT)
+            self.hist += np.bincount(digits.astype(np.intp), minlength=1 << _DIGIT).astype(
+                np.int32)
 
 
 class OrderStatistics:
@@ -259,7 +260,7 @@ class OrderStatistics:
                 for r in g.ranks:
                     self.values[r] = _value(int(kept[r - g.below]))
                 continue
-            cum = np.cumsum(g.hist)
+            cum = np.cumsum(g.hist, dtype=np.int64)
             if int(cum[-1]) != g.count:
                 raise ValueError(f"a pass gave {int(cum[-1])} values of a prefix, not {g.count}")
             by_digit: dict[int, list[int]] = {}

@@ -217,12 +217,14 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def summarise_parquet(path: str | os.PathLike[str], meta: Mapping[str, Any],
-                      batch_rows: int = 1 << 16) -> dict[str, Any]:
+                      batch_rows: int | None = None) -> dict[str, Any]:
     """:func:`summarise` of a ``runs.parquet`` file, read in batches of ``batch_rows`` rows.
 
     Memory does not grow with the number of runs (a few passes through the file, each holding
     one batch of the columns it needs); the dict is the one :func:`summarise` gives on the whole
-    table, float for float.
+    table, float for float. Batches default to the file's row groups, read one at a time on
+    this thread (batches spanning several row groups, or decoded on threads, hold more memory
+    for longer than the batch).
 
     Raises:
         ResultsError: as :func:`summarise`, or if the file cannot be read.
@@ -232,8 +234,12 @@ def summarise_parquet(path: str | os.PathLike[str], meta: Mapping[str, Any],
     except (OSError, pa.ArrowException) as exc:
         raise ResultsError(f"cannot read {path}: {exc}") from exc
 
+    rows = batch_rows or (pf.metadata.row_group(0).num_rows if pf.metadata.num_row_groups
+                          else 1)
+
     def batches(cols: Sequence[str]) -> Iterator[pd.DataFrame]:
-        for batch in pf.iter_batches(batch_size=batch_rows, columns=list(cols)):
+        for batch in pf.iter_batches(batch_size=max(rows, 1), columns=list(cols),
+                                     use_threads=False):
             yield batch.to_pandas()
 
     return summarise_batches(batches, pf.schema_arrow.names, meta)

@@ -148,11 +148,11 @@ def test_force_never_replaces_a_folder_that_is_not_a_result(write_kwargs, tmp_pa
 def test_failure_mid_write_leaves_nothing(write_kwargs, tmp_path, monkeypatch):
     calls = []
 
-    def failing(df, path):
+    def failing(df, path, **options):
         calls.append(path.name)
         if len(calls) == 2:  # runs.parquet is written, rounds.parquet fails
             raise OSError("disk full")
-        return original(df, path)
+        return original(df, path, **options)
 
     original = store.write_parquet
     monkeypatch.setattr(store, "write_parquet", failing)

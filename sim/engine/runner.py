@@ -24,7 +24,6 @@ from sim.batch.finish import Finish, finish
 from sim.batch.params import Params, compile_params
 from sim.batch.trace import Trace
 from sim.engine import ENGINES
-from sim.engine.mesa import NegotiationModel
 from sim.engine.tables import rounds_table, runs_table, sessions_table
 from sim.engine.vector import run_batch
 from sim.protocols import get as get_protocol
@@ -117,6 +116,9 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
 
 def _run_mesa(p: Params, dr: Draws, seeds: np.ndarray) -> tuple[Finish, Trace]:
     """Run each replication through the Mesa model and gather the same arrays."""
+    # Mesa (and networkx under it) is loaded by the runs that use it, not by every run
+    from sim.engine.mesa import NegotiationModel
+
     tr = Trace.empty(p)
     parts = []
     for k in range(p.runs):

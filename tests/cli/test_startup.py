@@ -52,3 +52,10 @@ def test_light_commands_import_no_heavy_library(argv):
     status, modules = loaded_by(*argv)
     assert status == 0
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_a_vector_run_without_plots_loads_neither_mesa_nor_matplotlib(tmp_path):
+    status, modules = loaded_by("run", "tests/scenarios/tiny_two_party.yaml", "--runs", "5",
+                                "--no-plots", "--quiet", "--out", str(tmp_path / "o"))
+    assert status == 0
+    assert not modules & {"mesa", "networkx", "matplotlib", "dask"}, sorted(modules)

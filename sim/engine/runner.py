@@ -184,10 +184,11 @@ def simulate(
             collected.append(part[0])
         else:
             runs_sink(part[0])
-        # the traced chunks come first; of the untraced ones after them one empty table is
-        # kept, which concatenates as all of them did (pandas lets an empty part change the
-        # dtype of string columns), and the rest are dropped, not held for the whole run
-        if not traced or not traced[-1][0].empty or not part[1].empty:
+        # the traced chunks come first; the untraced ones after them have empty tables of the
+        # same dtypes, which add nothing: one is kept (for a run that traced nothing)
+        if not traced or not part[1].empty:
+            if traced and traced[-1][0].empty:
+                traced.pop()
             traced.append((part[1], part[2]))
 
     own_pool = None
@@ -207,10 +208,18 @@ def simulate(
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
     runs_df = pd.concat(collected, ignore_index=True) if runs_sink is None else None
-    rounds_df = pd.concat([r for r, _ in traced], ignore_index=True)
-    sessions_df = pd.concat([x for _, x in traced], ignore_index=True)
+    # one traced chunk (the default trace of 1,000 runs is one chunk) is not copied
+    rounds_df = _joined([r for r, _ in traced])
+    sessions_df = _joined([x for _, x in traced])
     return RunResult(scenario, runs_df, rounds_df, s, n, engine, tr_runs,
                      time.perf_counter() - t0, sessions=sessions_df)
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' tables one after the other, with a plain index (the one part as it is)."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 #: Chunks handed to an executor ahead of the results, per job.

@@ -270,8 +270,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 RUNS_PARQUET_OPTIONS: dict[str, Any] = {**PARQUET_OPTIONS, "use_dictionary": False}
 
 #: Rows per row group of ``runs.parquet``. Fixed, so that the file's bytes depend on the runs
-#: alone, not on how they were chunked, on ``--jobs`` or on whether they were streamed; a run of
-#: at most this many replications has one row group, as the whole-table writer gave it.
+#: alone, not on how they were chunked, on ``--jobs`` or on whether they were streamed. The
+#: writer holds about two row groups (about 17 MiB of the baseline's runs).
 RUNS_ROW_GROUP = 1 << 14
 
 

@@ -112,6 +112,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=bar,
             command=shlex.join(["ceasefire", *args.argv]),
             at_means=args.at_means,
+            loaded=scn,
         )
     finally:
         bar.close()
@@ -168,7 +169,10 @@ def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[
     try:
         import yaml
 
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8", errors="replace"))
+        # libyaml when PyYAML has it: this look at the top-level keys costs a few ms, and the
+        # validator below reads the file again with positions
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(Path(path).read_text(encoding="utf-8", errors="replace"), Loader=loader)
     except (OSError, yaml.YAMLError, ValueError):  # ValueError: a date such as 2025-06-31
         data = None  # the scenario validator reports unreadable or malformed files
     if isinstance(data, dict) and "sweep" in data and "schema" not in data:

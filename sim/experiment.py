@@ -6,6 +6,7 @@ directly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shlex
 import sys
@@ -18,9 +19,9 @@ from typing import Any
 import sim
 from sim.engine.runner import RunResult, simulate
 from sim.protocols import get as get_protocol
-from sim.results import summarise, write_run_dir
+from sim.results import write_run_dir
 from sim.results.provenance import package_versions
-from sim.results.store import check_target
+from sim.results.store import RunDirWriter, check_target, read_runs
 from sim.scenario import Scenario, load_scenario, resolved_yaml
 from sim.scenario import at_means as means_of
 
@@ -69,6 +70,7 @@ def save_run(
     command: str | None = None,
     started: datetime | None = None,
     at_means: bool = False,
+    writer: RunDirWriter | None = None,
 ) -> tuple[Path, list[Path]]:
     """Write a run as a new result folder (and its plots); return the folder and the plots.
 
@@ -80,6 +82,9 @@ def save_run(
         plots: draw the figures (inside the temporary folder, before it is published).
         scenario_path: the scenario file, recorded with its checksum in the manifest.
         overrides, jobs, command, started, at_means: recorded in the manifest.
+        writer: the folder the runs were streamed into (``simulate(..., runs_sink=
+            writer.add_runs)``); it is finished and published (``out``, ``root`` and
+            ``force`` are then the writer's). Without one, ``result.runs`` is written.
 
     Raises:
         ResultsError: the output folder cannot be used.
@@ -113,11 +118,17 @@ def save_run(
 
         drawn.extend(draw_all(tmp))
 
-    folder = write_run_dir(out, root=root, scenario_name=scn.name, seed=result.seed,
-                           runs_df=result.runs, rounds_df=result.rounds,
-                           sessions_df=result.sessions, meta=meta,
-                           scenario_yaml=resolved, manifest=manifest, force=force,
-                           before_publish=draw_plots if plots else None)
+    before = draw_plots if plots else None
+    if writer is None:
+        folder = write_run_dir(out, root=root, scenario_name=scn.name, seed=result.seed,
+                               runs_df=result.runs, rounds_df=result.rounds,
+                               sessions_df=result.sessions, meta=meta,
+                               scenario_yaml=resolved, manifest=manifest, force=force,
+                               before_publish=before)
+    else:
+        folder = writer.publish(rounds_df=result.rounds, sessions_df=result.sessions,
+                                meta=meta, scenario_yaml=resolved, manifest=manifest,
+                                before_publish=before)
     return folder, [folder / "plots" / p.name for p in drawn]
 
 
@@ -146,22 +157,33 @@ def run_scenario(
     progress: Callable[[int], None] | None = None,
     command: str | None = None,
     at_means: bool = False,
+    loaded: Scenario | None = None,
 ) -> RunReport:
     """Load ``path``, run it, write a new result folder and (optionally) its plots.
+
+    Args:
+        loaded: the scenario already loaded from ``path`` with ``overrides`` (as the command
+            line does, to size its progress bar), so that the file is read and validated once
+            per run; by default it is loaded here.
 
     Raises:
         ScenarioError: the scenario or an override is wrong.
         ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
     """
     started = datetime.now(UTC)
-    scn = load_scenario(path, overrides=list(overrides))
+    scn = loaded if loaded is not None else load_scenario(path, overrides=list(overrides))
     if at_means:
         scn = means_of(scn)
     check_output(out, root, scn.name, force)
-    result = simulate(scn, runs=runs, seed=seed, engine=engine, jobs=jobs,
-                      trace_runs=trace_runs, progress=progress)
-    folder, drawn = save_run(result, out=out, root=root, force=force, plots=plots,
-                             scenario_path=path, overrides=overrides, jobs=jobs,
-                             command=command, started=started, at_means=at_means)
-    meta = scenario_meta(result.scenario, result)
-    return RunReport(folder, summarise(result.runs, meta), result.elapsed, result, drawn)
+    seed_used = int(seed if seed is not None else scn.seed)
+    # runs.parquet is written as the chunks finish: memory holds a few chunks, not the run
+    with RunDirWriter(out, root=root, scenario_name=scn.name, seed=seed_used,
+                      force=force) as writer:
+        result = simulate(scn, runs=runs, seed=seed_used, engine=engine, jobs=jobs,
+                          trace_runs=trace_runs, progress=progress, runs_sink=writer.add_runs)
+        folder, drawn = save_run(result, plots=plots, scenario_path=path, overrides=overrides,
+                                 jobs=jobs, command=command, started=started,
+                                 at_means=at_means, writer=writer)
+    result.runs_loader = functools.partial(read_runs, folder)
+    assert writer.summary is not None
+    return RunReport(folder, writer.summary, result.elapsed, result, drawn)

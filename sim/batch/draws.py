@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from scipy.special import ndtr
 
 
 class SampledInput(Protocol):
@@ -89,6 +88,10 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
         inputs: the scenario's uncertain inputs (objects with ``path`` and ``sample(rng)``).
         sessions, n_actors, n_issues, n_events: sizes of the per-session draws.
     """
+    # imported here, not with the module: the scenario layer reaches this module through the
+    # protocol registry, and `ceasefire validate` should not pay for loading SciPy
+    from scipy.special import ndtr
+
     R, T = len(seeds), sessions
     samples = {inp.path: np.empty(R) for inp in inputs}
     shocks = np.empty((R, T))

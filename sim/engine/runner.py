@@ -8,10 +8,11 @@ replication: per-task overheads are several times the cost of one replication).
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ from sim.batch.kernels import NUMPY
 from sim.batch.params import Params, compile_params
 from sim.batch.trace import Trace
 from sim.engine import ENGINES
-from sim.engine.mesa import NegotiationModel
 from sim.engine.tables import rounds_table, runs_table, sessions_table
 from sim.engine.vector import run_batch
 from sim.protocols import get as get_protocol
@@ -38,10 +38,15 @@ DEFAULT_TRACE_RUNS = 1000
 
 @dataclass
 class RunResult:
-    """Everything a run produced, before it is written to a result folder."""
+    """Everything a run produced, before it is written to a result folder.
+
+    ``runs`` is the runs table: held in memory when :func:`simulate` collected it, or read on
+    first use through ``runs_loader`` when the chunks were streamed to a sink (e.g. into the
+    ``runs.parquet`` of a result folder) and the caller said where to read them back.
+    """
 
     scenario: Scenario
-    runs: pd.DataFrame
+    runs_df: pd.DataFrame | None
     rounds: pd.DataFrame
     seed: int
     n_runs: int
@@ -50,6 +55,17 @@ class RunResult:
     elapsed: float
     meta: dict = field(default_factory=dict)
     sessions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    runs_loader: Callable[[], pd.DataFrame] | None = None
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replication (loaded through ``runs_loader`` when streamed)."""
+        if self.runs_df is None:
+            if self.runs_loader is None:
+                raise ValueError("the runs of this result were streamed to a sink and no "
+                                 "runs_loader says where to read them back")
+            self.runs_df = self.runs_loader()
+        return self.runs_df
 
 
 def _uncertain(scenario: Scenario) -> list[UncertainInput]:
@@ -106,6 +122,9 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
 
 def _run_mesa(p: Params, dr: Draws, seeds: np.ndarray) -> tuple[Finish, Trace]:
     """Run each replication through the Mesa model and gather the same arrays."""
+    # Mesa (and networkx under it) is loaded by the runs that use it, not by every run
+    from sim.engine.mesa import NegotiationModel
+
     tr = Trace.empty(p)
     parts = []
     for k in range(p.runs):
@@ -130,9 +149,10 @@ def simulate(
     engine: str = "vector",
     jobs: int = 1,
     trace_runs: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
+    runs_sink: Callable[[pd.DataFrame], None] | None = None,
 ) -> RunResult:
     """Run a validated scenario ``runs`` times and return the run tables.
 
@@ -142,12 +162,19 @@ def simulate(
         seed: master seed (default: the scenario's ``seed``).
         engine: ``vector`` (default), ``mesa`` or ``compiled`` (needs numba; see
             :mod:`sim.engine.compiled`).
-        jobs: worker processes when no ``executor`` is given (1 = in process).
+        jobs: worker processes when no ``executor`` is given (1 = in process); with an
+            executor, how many chunks it runs at once.
         trace_runs: how many replications (the first ones) get per-round trajectories;
             default all when ``runs`` <= 1000, else the first 1000.
-        chunk_size: replications per task.
+        chunk_size: replications per task (default :data:`DEFAULT_CHUNK`).
         executor: any ``concurrent.futures.Executor`` (e.g. a Dask client's); overrides ``jobs``.
         progress: called with the number of replications finished after each chunk.
+        runs_sink: called with each chunk's runs table, in run order, as soon as the chunks
+            before it are done; the runs are then not kept (``RunResult.runs_df`` is ``None``),
+            so memory holds a few chunks, not the run. By default they are collected.
+
+    Chunks are handed to workers a few at a time (:data:`IN_FLIGHT` per job), so finished
+    chunks waiting for an earlier one stay few.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
@@ -159,8 +186,22 @@ def simulate(
     s = int(seed if seed is not None else scenario.seed)
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)
     t0 = time.perf_counter()
-    parts = chunks(n, chunk_size)
-    results: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+    parts = chunks(n, chunk_size or DEFAULT_CHUNK)
+    collected: list[pd.DataFrame] = []
+    traced: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+
+    def take(part: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+        if runs_sink is None:
+            collected.append(part[0])
+        else:
+            runs_sink(part[0])
+        # the traced chunks come first; the untraced ones after them have empty tables of the
+        # same dtypes, which add nothing: one is kept (for a run that traced nothing)
+        if not traced or not part[1].empty:
+            if traced and traced[-1][0].empty:
+                traced.pop()
+            traced.append((part[1], part[2]))
+
     own_pool = None
     if executor is None and jobs > 1 and len(parts) > 1:
         own_pool = executor = ProcessPoolExecutor(
@@ -168,25 +209,62 @@ def simulate(
     try:
         if executor is None:
             for start, stop in parts:
-                results[start] = run_chunk(scenario, s, start, stop, engine, tr_runs)
+                take(run_chunk(scenario, s, start, stop, engine, tr_runs))
                 if progress:
                     progress(stop - start)
         else:
-            futures = {executor.submit(run_chunk, scenario, s, a, b, engine, tr_runs): (a, b)
-                       for a, b in parts}
-            from concurrent.futures import as_completed
-
-            for fut in as_completed(futures):
-                a, b = futures[fut]
-                results[a] = fut.result()
-                if progress:
-                    progress(b - a)
+            _run_in_order(executor, scenario, s, parts, engine, tr_runs, IN_FLIGHT * jobs,
+                          take, progress)
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
-    runs_df = pd.concat([results[a][0] for a, _ in parts], ignore_index=True)
-    rounds_df = pd.concat([results[a][1] for a, _ in parts], ignore_index=True)
-    sessions_df = pd.concat([results[a][2] for a, _ in parts], ignore_index=True)
+    runs_df = pd.concat(collected, ignore_index=True) if runs_sink is None else None
+    # one traced chunk (the default trace of 1,000 runs is one chunk) is not copied
+    rounds_df = _joined([r for r, _ in traced])
+    sessions_df = _joined([x for _, x in traced])
     return RunResult(scenario, runs_df, rounds_df, s, n, engine, tr_runs,
                      time.perf_counter() - t0, sessions=sessions_df)
 
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' tables one after the other, with a plain index (the one part as it is)."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+#: Chunks handed to an executor ahead of the results, per job.
+IN_FLIGHT = 4
+
+
+def _run_in_order(executor: Executor, scenario: Scenario, seed: int,
+                  parts: list[tuple[int, int]], engine: str, trace_runs: int, window: int,
+                  take: Callable[[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]], None],
+                  progress: Callable[[int], None] | None) -> None:
+    """Run ``parts`` on ``executor``, at most ``window`` at a time; ``take`` them in order.
+
+    A chunk that finishes before an earlier one waits in ``done`` and counts against the
+    window, so no more than ``window`` chunks' tables are ever held.
+    """
+    todo = iter(parts)
+    pending: dict[Future, tuple[int, int]] = {}
+    done: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+    order = [a for a, _ in parts]
+    nxt = 0
+
+    def submit() -> None:
+        for a, b in itertools.islice(todo, max(max(window, 1) - len(pending) - len(done), 0)):
+            pending[executor.submit(run_chunk, scenario, seed, a, b, engine, trace_runs)] = (a, b)
+
+    submit()
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            a, b = pending.pop(fut)
+            done[a] = fut.result()
+            if progress:
+                progress(b - a)
+        while nxt < len(order) and order[nxt] in done:
+            take(done.pop(order[nxt]))
+            nxt += 1
+        submit()  # the earliest chunk not taken is always pending, so this never stalls

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from sim.batch.draws import Draws
 from sim.batch.finish import Finish
@@ -48,6 +49,34 @@ def runs_table(p: Params, fin: Finish, dr: Draws, run_ids: np.ndarray,
     return pd.DataFrame(cols)
 
 
+#: The dtype pandas gives a column of text built from Python strings (the string dtype, backed
+#: by Arrow, under pandas 3; object under pandas 2): the dtype of ``actor`` and ``issue``.
+_TEXT = pd.Series(np.array([""], dtype=object)).dtype
+
+
+def _text_column(names: list[str], codes: np.ndarray) -> ExtensionArray | np.ndarray:
+    """``names[codes]`` as a text column of dtype :data:`_TEXT`, built without Python strings.
+
+    Under pandas 3 the column is taken from an Arrow array of the names, which is what pandas
+    would build (more slowly) from an object array of them.
+    """
+    if isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow":
+        import pyarrow as pa
+
+        taken = pa.array(names, type=pa.large_string()).take(pa.array(codes))
+        return pd.array(taken, dtype=_TEXT)
+    return np.array(names, dtype=object)[codes]
+
+
+def _no_text() -> ExtensionArray | np.ndarray:
+    """An empty text column, of the dtype a text column with rows gets.
+
+    An untraced chunk's tables are empty; with the same dtypes as a traced chunk's, they
+    change nothing when the chunks' tables are concatenated.
+    """
+    return pd.array([], dtype=_TEXT) if isinstance(_TEXT, pd.StringDtype) else np.zeros(0, object)
+
+
 def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
                  keep: np.ndarray) -> pd.DataFrame:
     """Long table of positions per run x round x actor x issue, plus the text as ``_text``.
@@ -56,39 +85,39 @@ def rounds_table(p: Params, tr: Trace | None, run_ids: np.ndarray,
     exchange took place in that round.
 
     Only replications where ``keep`` is true are traced; rounds after a replication ended are
-    left out.
+    left out. The rows are those of the (run, round, actor, issue) grid in that order, built
+    from the (run, round) pairs that were played: every column is one NumPy repeat, tile or
+    gather over them (no grid of the ended rounds, no Python strings).
     """
     A, n_i = p.n_actors, p.n_issues
-    actors = np.array(p.actors.ids + ["_text"], dtype=object)
-    issues = np.array(p.agenda.issue_ids, dtype=object)
     kept = np.flatnonzero(keep)
-    frames = []
-    if kept.size and tr is not None:
-        last = tr.last[kept]
-        n_r = tr.positions.shape[1]
-        pos = np.concatenate([tr.positions[kept], tr.text[kept][:, :, None, :]], axis=2)
-        kk, rr, aa, ii = np.meshgrid(np.arange(kept.size), np.arange(n_r), np.arange(A + 1),
-                                     np.arange(n_i), indexing="ij")
-        alive = (rr <= last[:, None, None, None]).ravel()
-        kk, rr, aa, ii = kk.ravel()[alive], rr.ravel()[alive], aa.ravel()[alive], ii.ravel()[alive]
-        frames.append(pd.DataFrame({
-            "run": np.asarray(run_ids)[kept][kk].astype(np.int64),
-            "round": rr.astype(np.int64),
-            "actor": actors[aa],
-            "issue": issues[ii],
-            "position": pos.reshape(-1)[alive],
-            "front": tr.front[kept][kk, rr],
-            "settled": tr.settled[kept][kk, rr, ii],
-            "exchange": tr.exchange[kept][kk, rr],
-        }))
-    if not frames:
+    if not kept.size or tr is None:
         return pd.DataFrame({"run": pd.Series(dtype=np.int64), "round": pd.Series(dtype=np.int64),
-                             "actor": pd.Series(dtype=object), "issue": pd.Series(dtype=object),
+                             "actor": pd.Series(dtype=_TEXT), "issue": pd.Series(dtype=_TEXT),
                              "position": pd.Series(dtype=float),
                              "front": pd.Series(dtype=float),
                              "settled": pd.Series(dtype=bool),
                              "exchange": pd.Series(dtype=bool)})
-    return pd.concat(frames, ignore_index=True)
+    played = tr.last[kept] + 1  # rounds 0 .. last of each kept replication
+    k_of = np.repeat(kept, played)  # batch row of each (run, round) pair, in order
+    r_of = np.arange(k_of.size) - np.repeat(np.cumsum(played) - played, played)
+    pairs, block = k_of.size, (A + 1) * n_i  # rows per (run, round): actors and text x issues
+    pos = np.empty((pairs, A + 1, n_i))
+    pos[:, :A] = tr.positions[k_of, r_of]
+    pos[:, A] = tr.text[k_of, r_of]
+    settled = np.broadcast_to(tr.settled[k_of, r_of][:, None, :], (pairs, A + 1, n_i))
+    return pd.DataFrame({
+        "run": np.repeat(np.asarray(run_ids, dtype=np.int64)[k_of], block),
+        "round": np.repeat(r_of.astype(np.int64), block),
+        "actor": _text_column([*p.actors.ids, "_text"],
+                              np.tile(np.repeat(np.arange(A + 1, dtype=np.int32), n_i), pairs)),
+        "issue": _text_column(list(p.agenda.issue_ids),
+                              np.tile(np.arange(n_i, dtype=np.int32), pairs * (A + 1))),
+        "position": pos.reshape(-1),
+        "front": np.repeat(tr.front[k_of, r_of], block),
+        "settled": settled.reshape(-1),
+        "exchange": np.repeat(tr.exchange[k_of, r_of], block),
+    }, copy=False)  # the columns are new arrays: no copy into blocks
 
 
 def sessions_table(p: Params, tr: Trace | None, run_ids: np.ndarray, keep: np.ndarray,
@@ -127,7 +156,7 @@ def sessions_table(p: Params, tr: Trace | None, run_ids: np.ndarray, keep: np.nd
     cols: dict[str, object] = {"run": np.asarray(run_ids, np.int64)[rows],
                                "session": rr.astype(np.int64)}
     if dates is not None:
-        cols["date"] = np.array(dates, dtype=object)[rr] if rows.size else np.zeros(0, object)
+        cols["date"] = np.array(dates, dtype=object)[rr] if rows.size else _no_text()
     cols["front"] = pick(tr.front if tr else None).astype(float)
     for a in sides:
         cols[f"belief.{ids[a]}"] = pick(tr.belief if tr else None, a).astype(float)
@@ -152,7 +181,7 @@ def sessions_table(p: Params, tr: Trace | None, run_ids: np.ndarray, keep: np.nd
         cols["walkout"] = _actor_ids(p, tr.walkout[rows, rr])
     else:
         cols["settled"] = np.zeros(0, np.int64)
-        cols["newly_settled"] = np.zeros(0, object)
+        cols["newly_settled"] = _no_text()
         cols["exchange"] = np.zeros(0, bool)
-        cols["walkout"] = np.zeros(0, object)
+        cols["walkout"] = _no_text()
     return pd.DataFrame(cols)

@@ -20,13 +20,18 @@ Percentiles use NumPy's default (linear interpolation between order statistics).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.results.errors import ResultsError
+from sim.results.exact import OrderStatistics, PairwiseSum, percentiles, quantile_ranks
 from sim.results.meta import OUTCOMES, issue_ids, outcome_order, scenario_name
 from sim.results.stats import wilson_interval
 
@@ -53,92 +58,140 @@ def share_entry(count: int, n: int) -> dict[str, Any]:
     return {"share": (count / n) if n else None, "ci95": [lo, hi], "count": int(count)}
 
 
-def _quantiles(values: np.ndarray) -> dict[str, float | None]:
-    if values.size == 0:
-        return {"mean": None, "p10": None, "p50": None, "p90": None}
-    p10, p50, p90 = np.percentile(values, [10, 50, 90])
-    return {"mean": _num(values.mean()), "p10": _num(p10), "p50": _num(p50), "p90": _num(p90)}
+#: The percentiles reported with every mean.
+PERCENTILES = (10, 50, 90)
+
+Batches = Callable[[Sequence[str]], Iterable[pd.DataFrame]]
+"""A source of the runs table: called with column names, yields the rows in order, in parts."""
 
 
-def _require(runs: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in runs.columns]
+class _Sample:
+    """The values one entry of the summary describes, gathered over passes through the runs.
+
+    Pass 1 counts them; pass 2 sums them (:class:`~sim.results.exact.PairwiseSum`) and starts
+    finding the order statistics of the percentiles; later passes finish those
+    (:class:`~sim.results.exact.OrderStatistics`). The results are ``values.mean()`` and
+    ``np.percentile(values, PERCENTILES)`` of all the values at once.
+
+    Args:
+        column: The column of the runs table.
+        settled: Leave out NaN (a term of an issue not settled); otherwise a NaN makes the mean
+            and the percentiles undefined, as in NumPy.
+        quantiles: Whether the percentiles are wanted (else the mean only).
+        outcome: Only the runs with this outcome.
+    """
+
+    def __init__(self, column: str, *, settled: bool = False, quantiles: bool = True,
+                 outcome: str | None = None) -> None:
+        self.column, self.settled, self.quantiles, self.outcome = (column, settled, quantiles,
+                                                                   outcome)
+        self.n = 0
+        self.nan = False
+        self.passes = 0
+        self.sum: PairwiseSum | None = None
+        self.order: OrderStatistics | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.column] + (["outcome"] if self.outcome is not None else [])
+
+    def values(self, part: pd.DataFrame) -> np.ndarray:
+        values = part[self.column].to_numpy(dtype=float)
+        if self.outcome is not None:
+            values = values[part["outcome"].astype(object).to_numpy() == self.outcome]
+        if self.settled:
+            return values[~np.isnan(values)]
+        return values
+
+    @property
+    def wanted(self) -> bool:
+        """Whether another pass is needed."""
+        if self.passes < 2:
+            return self.passes == 0 or (self.n > 0 and not self.nan)
+        return self.order is not None and not self.order.done
+
+    def feed(self, part: pd.DataFrame) -> None:
+        values = self.values(part)
+        if self.passes == 0:
+            self.n += values.size
+            self.nan = self.nan or bool(np.isnan(values).any())
+            return
+        if self.passes == 1 and self.sum is not None:
+            self.sum.add(values)
+        if self.order is not None:
+            self.order.feed(values)
+
+    def end_pass(self) -> None:
+        if self.passes == 0 and self.n and not self.nan:
+            self.sum = PairwiseSum(self.n)
+            if self.quantiles:
+                lower, upper, _ = quantile_ranks(self.n, PERCENTILES)
+                self.order = OrderStatistics(self.n, [*lower.tolist(), *upper.tolist()])
+        elif self.order is not None:
+            self.order.end_pass()
+        self.passes += 1
+
+    def mean(self) -> float | None:
+        if self.n == 0 or self.nan or self.sum is None:
+            return None
+        return _num(self.sum.mean())
+
+    def stats(self) -> dict[str, float | None]:
+        """``{"mean", "p10", "p50", "p90"}`` (all ``None`` without values or with a NaN)."""
+        if self.order is None:
+            return {"mean": None, "p10": None, "p50": None, "p90": None}
+        p10, p50, p90 = percentiles(self.n, PERCENTILES, self.order.values)
+        return {"mean": self.mean(), "p10": _num(p10), "p50": _num(p50), "p90": _num(p90)}
+
+
+class _Counts:
+    """What one pass through the runs counts: outcomes, flags, imposed peace, fired events."""
+
+    def __init__(self, order: Sequence[str], fired: Sequence[str]) -> None:
+        self.order = order
+        self.n = 0
+        self.outcomes: Counter[str] = Counter()
+        self.unknown: set[str] = set()
+        self.missing_outcome = False
+        self.dictated = 0
+        self.dictated_missing = False
+        self.holds = 0
+        self.holds_known = 0
+        self.imposed: Counter[str] = Counter()
+        self.any_exchange = 0
+        self.fired = dict.fromkeys(fired, 0)
+
+    def feed(self, part: pd.DataFrame) -> None:
+        self.n += len(part)
+        outcome = part["outcome"].astype(object)
+        self.missing_outcome = self.missing_outcome or bool(outcome.isna().any())
+        self.unknown |= set(outcome.dropna()) - set(self.order)
+        self.outcomes.update({str(k): int(v) for k, v in outcome.value_counts().items()})
+        dictated = part["dictated_peace"].astype("boolean")
+        self.dictated_missing = self.dictated_missing or bool(dictated.isna().any())
+        self.dictated += int(dictated.sum())
+        known = part["agreement_holds"].astype("boolean").dropna()
+        self.holds += int(known.sum())
+        self.holds_known += len(known)
+        imposed = part["imposed_on"].fillna("").astype(str).value_counts()
+        self.imposed.update({str(k): int(v) for k, v in imposed.items()})
+        self.any_exchange += int((part["exchanges"].to_numpy(dtype=float) > 0).sum())
+        for col in self.fired:
+            self.fired[col] += int(part[col].notna().sum())
+
+    def check(self) -> None:
+        if self.unknown or self.missing_outcome:
+            bad = ", ".join(map(repr, sorted(self.unknown))) or "a missing value"
+            raise ResultsError(f"runs table has an unknown outcome {bad}; expected one of "
+                               f"{list(self.order)}")
+        if self.dictated_missing:
+            raise ResultsError("runs.dictated_peace must be true or false in every run")
+
+
+def _require(columns: Sequence[str], wanted: Sequence[str]) -> None:
+    missing = [c for c in wanted if c not in columns]
     if missing:
         raise ResultsError(f"runs table lacks the column(s) {', '.join(missing)}")
-
-
-def _outcomes(runs: pd.DataFrame, order: Sequence[str]) -> dict[str, Any]:
-    outcome = runs["outcome"].astype(object)
-    unknown = sorted(set(outcome.dropna()) - set(order))
-    if unknown or outcome.isna().any():
-        bad = ", ".join(map(repr, unknown)) or "a missing value"
-        raise ResultsError(f"runs table has an unknown outcome {bad}; expected one of {order}")
-    counts = outcome.value_counts()
-    n = len(runs)
-    return {name: share_entry(int(counts.get(name, 0)), n) for name in order}
-
-
-def _flags(runs: pd.DataFrame) -> dict[str, Any]:
-    n = len(runs)
-    dictated = runs["dictated_peace"].astype("boolean")
-    if dictated.isna().any():
-        raise ResultsError("runs.dictated_peace must be true or false in every run")
-    holds = runs["agreement_holds"].astype("boolean")
-    known = holds.dropna()
-    entry = share_entry(int(known.sum()), len(known))
-    entry["of"] = int(len(known))
-    return {
-        "dictated_peace": share_entry(int(dictated.sum()), n),
-        "agreement_holds": entry,
-    }
-
-
-def _imposed_on(runs: pd.DataFrame, sides: Sequence[str]) -> dict[str, Any]:
-    """Share of all runs whose peace was dictated to each side (the sides first, in order)."""
-    imposed = runs["imposed_on"].fillna("").astype(str)
-    named = sorted(s for s in imposed.unique() if s and s not in sides)
-    return {side: share_entry(int((imposed == side).sum()), len(runs))
-            for side in [*sides, *named]}
-
-
-def _exchanges(runs: pd.DataFrame) -> dict[str, Any]:
-    """Humanitarian exchanges per run, and the share of runs with at least one."""
-    values = runs["exchanges"].to_numpy(dtype=float)
-    out: dict[str, Any] = _quantiles(values)
-    out["any"] = share_entry(int((values > 0).sum()), len(values))
-    return out
-
-
-def _rounds(runs: pd.DataFrame, order: Sequence[str]) -> dict[str, Any]:
-    rounds = runs["rounds"].to_numpy(dtype=float)
-    out: dict[str, Any] = _quantiles(rounds)
-    outcome = runs["outcome"].astype(object).to_numpy()
-    out["by_outcome"] = {
-        name: (_num(rounds[outcome == name].mean()) if np.any(outcome == name) else None)
-        for name in order
-    }
-    return out
-
-
-def _terms(runs: pd.DataFrame, issues: Sequence[str]) -> dict[str, Any]:
-    n = len(runs)
-    out: dict[str, Any] = {}
-    for issue in issues:
-        values = runs[f"terms.{issue}"].to_numpy(dtype=float)
-        settled = values[~np.isnan(values)]
-        entry = _quantiles(settled)
-        entry["settled_share"] = (settled.size / n) if n else None
-        out[issue] = entry
-    return out
-
-
-def _fired(runs: pd.DataFrame) -> dict[str, Any]:
-    n = len(runs)
-    out: dict[str, Any] = {}
-    for col in runs.columns:
-        if col.startswith("fired."):
-            fired = int(runs[col].notna().sum())
-            out[col.removeprefix("fired.")] = (fired / n) if n else None
-    return out
 
 
 def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,25 +213,109 @@ def summarise(runs: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, Any]:
     Raises:
         ResultsError: If a needed column is missing or an outcome is not one of :data:`OUTCOMES`.
     """
+    return summarise_batches(lambda cols: [runs], list(runs.columns), meta)
+
+
+def summarise_parquet(path: str | os.PathLike[str], meta: Mapping[str, Any],
+                      batch_rows: int | None = None) -> dict[str, Any]:
+    """:func:`summarise` of a ``runs.parquet`` file, read in batches of ``batch_rows`` rows.
+
+    Memory does not grow with the number of runs (a few passes through the file, each holding
+    one batch of the columns it needs); the dict is the one :func:`summarise` gives on the whole
+    table, float for float. Batches default to the file's row groups, read one at a time on
+    this thread (batches spanning several row groups, or decoded on threads, hold more memory
+    for longer than the batch).
+
+    Raises:
+        ResultsError: as :func:`summarise`, or if the file cannot be read.
+    """
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from exc
+
+    rows = batch_rows or (pf.metadata.row_group(0).num_rows if pf.metadata.num_row_groups
+                          else 1)
+
+    def batches(cols: Sequence[str]) -> Iterator[pd.DataFrame]:
+        for batch in pf.iter_batches(batch_size=max(rows, 1), columns=list(cols),
+                                     use_threads=False):
+            yield batch.to_pandas()
+
+    return summarise_batches(batches, pf.schema_arrow.names, meta)
+
+
+def summarise_batches(batches: Batches, columns: Sequence[str],
+                      meta: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`summarise` of a runs table given as batches of rows (``columns``: its columns).
+
+    ``batches`` is called once per pass through the table (two, and a few more for the
+    percentiles of more than :data:`~sim.results.exact.COLLECT` values).
+    """
     order = outcome_order(meta)
     issues = issue_ids(meta)
-    _require(runs, ["outcome", "rounds", "dictated_peace", "imposed_on", "agreement_holds",
-                    "exchanges"])
-    _require(runs, [f"terms.{i}" for i in issues])
+    _require(columns, ["outcome", "rounds", "dictated_peace", "imposed_on", "agreement_holds",
+                       "exchanges"])
+    _require(columns, [f"terms.{i}" for i in issues])
     if "seed" not in meta:
         raise ResultsError("meta has no 'seed'")
+    fired = [c for c in columns if c.startswith("fired.")]
+    counts = _Counts(order, fired)
+    exchanges = _Sample("exchanges")
+    rounds = _Sample("rounds")
+    by_outcome = {name: _Sample("rounds", quantiles=False, outcome=name) for name in order}
+    terms = {issue: _Sample(f"terms.{issue}", settled=True) for issue in issues}
+    samples = [exchanges, rounds, *by_outcome.values(), *terms.values()]
+
+    first = True
+    while first or any(s.wanted for s in samples):
+        active = [s for s in samples if s.wanted]
+        cols = sorted({c for s in active for c in s.columns})
+        if first:
+            cols = sorted({*cols, "outcome", "dictated_peace", "imposed_on", "agreement_holds",
+                           "exchanges", *fired})
+        for part in batches(cols):
+            if first:
+                counts.feed(part)
+            for sample in active:
+                sample.feed(part)
+        if first:
+            counts.check()
+        for sample in active:
+            sample.end_pass()
+        first = False
+
+    n = counts.n
+    sides = [str(s) for s in meta.get("battlefield_sides") or []]
+    named = sorted(s for s in counts.imposed if s and s not in sides)
+    holds = share_entry(counts.holds, counts.holds_known)
+    holds["of"] = int(counts.holds_known)
+    exchange_stats: dict[str, Any] = exchanges.stats()
+    exchange_stats["any"] = share_entry(counts.any_exchange, n)
+    round_stats: dict[str, Any] = rounds.stats()
+    round_stats["by_outcome"] = {name: s.mean() for name, s in by_outcome.items()}
+    term_stats: dict[str, Any] = {}
+    for issue, sample in terms.items():
+        entry: dict[str, Any] = sample.stats()
+        entry["settled_share"] = (sample.n / n) if n else None
+        term_stats[issue] = entry
     return {
         "scenario": scenario_name(meta),
-        "runs": int(len(runs)),
+        "runs": int(n),
         "seed": int(meta["seed"]),
-        "outcomes": _outcomes(runs, order),
-        "flags": _flags(runs),
-        "imposed_on": _imposed_on(runs, [str(s) for s in meta.get("battlefield_sides") or []]),
-        "exchanges": _exchanges(runs),
-        "rounds": _rounds(runs, order),
-        "terms": _terms(runs, issues),
-        "fired": _fired(runs),
+        "outcomes": {name: share_entry(counts.outcomes.get(name, 0), n) for name in order},
+        "flags": {
+            "dictated_peace": share_entry(counts.dictated, n),
+            "agreement_holds": holds,
+        },
+        "imposed_on": {side: share_entry(counts.imposed.get(side, 0), n)
+                       for side in [*sides, *named]},
+        "exchanges": exchange_stats,
+        "rounds": round_stats,
+        "terms": term_stats,
+        "fired": {col.removeprefix("fired."): (counts.fired[col] / n) if n else None
+                  for col in fired},
     }
 
 
-__all__ = ["OUTCOMES", "share_entry", "summarise"]
+__all__ = ["OUTCOMES", "share_entry", "summarise", "summarise_batches", "summarise_parquet"]

@@ -8,15 +8,32 @@
 * :mod:`sim.sweep.compare` — :func:`compare`: outcome shares of scenarios or result folders
 """
 
+from __future__ import annotations
+
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from sim.sweep.errors import SweepError, SweepInterrupted
-from sim.sweep.spec import Sweep, is_sweep_file, load_sweep, validate_sweep
-
-if TYPE_CHECKING:  # imported on first use, below
+if TYPE_CHECKING:
     from sim.sweep.compare import compare
+    from sim.sweep.errors import SweepError, SweepInterrupted
     from sim.sweep.run import run_sweep
+    from sim.sweep.spec import Sweep, is_sweep_file, load_sweep, validate_sweep
     from sim.sweep.store import read_sweep_dir
+
+#: Where each name lives; imported on first use (PEP 562), so that the command line can build
+#: its ``sweep`` and ``compare`` parsers (:mod:`sim.sweep.cli`) without loading the sweep
+#: machinery (pydantic, NumPy, pandas).
+_WHERE = {
+    "Sweep": "spec",
+    "SweepError": "errors",
+    "SweepInterrupted": "errors",
+    "compare": "compare",
+    "is_sweep_file": "spec",
+    "load_sweep": "spec",
+    "read_sweep_dir": "store",
+    "run_sweep": "run",
+    "validate_sweep": "spec",
+}
 
 __all__ = [
     "Sweep",
@@ -32,17 +49,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the heavier parts (runner, comparison, reader) on first use."""
-    if name == "run_sweep":
-        from sim.sweep.run import run_sweep
-
-        return run_sweep
-    if name == "compare":
-        from sim.sweep.compare import compare
-
-        return compare
-    if name == "read_sweep_dir":
-        from sim.sweep.store import read_sweep_dir
-
-        return read_sweep_dir
-    raise AttributeError(f"module 'sim.sweep' has no attribute {name!r}")
+    """Import the module that defines ``name`` on first use."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -148,11 +148,11 @@ def test_force_never_replaces_a_folder_that_is_not_a_result(write_kwargs, tmp_pa
 def test_failure_mid_write_leaves_nothing(write_kwargs, tmp_path, monkeypatch):
     calls = []
 
-    def failing(df, path):
+    def failing(df, path, **options):
         calls.append(path.name)
         if len(calls) == 2:  # runs.parquet is written, rounds.parquet fails
             raise OSError("disk full")
-        return original(df, path)
+        return original(df, path, **options)
 
     original = store.write_parquet
     monkeypatch.setattr(store, "write_parquet", failing)
@@ -266,3 +266,21 @@ def test_plots_dir(tmp_path):
     assert plots_dir(tmp_path) == tmp_path / "plots"
     assert plots_dir(str(tmp_path)) == tmp_path / "plots"
     assert not (tmp_path / "plots").exists()
+
+
+def test_sessions_file_does_not_depend_on_the_chunk_size(tmp_path):
+    """pandas types the sessions' text columns by whether an untraced chunk's empty table was
+    concatenated; the stored file must be the same for any chunking."""
+    from pathlib import Path
+
+    from sim.engine.runner import simulate
+    from sim.scenario import load_scenario
+
+    scn = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "tiny_uncertain.yaml")
+    files = []
+    for chunk in (7, 1000):
+        res = simulate(scn, runs=60, seed=5, trace_runs=20, chunk_size=chunk)
+        path = tmp_path / f"sessions-{chunk}.parquet"
+        store.write_parquet(store.prepare_sessions(res.sessions), path)
+        files.append(path.read_bytes())
+    assert files[0] == files[1]

@@ -36,10 +36,14 @@ def _silent_listener() -> tuple[socket.socket, int]:
     return server, server.getsockname()[1]
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # the refused handshake would be logged to the test run's stderr
+
+
 def _web_server() -> tuple[http.server.ThreadingHTTPServer, int]:
     # threaded: a handler stuck on the client's binary handshake must not block shutdown()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             http.server.SimpleHTTPRequestHandler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _QuietHandler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]

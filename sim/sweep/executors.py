@@ -8,18 +8,17 @@ executor: a replication's random stream depends only on the master seed and its 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.context
 import os
 import signal
 import threading
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.engine.workers import process_pool
 from sim.sweep.errors import SweepError
 
 EXECUTORS: tuple[str, ...] = ("local", "dask")
@@ -40,11 +39,6 @@ class Pool:
     executor: Executor | None
     workers: int
     info: dict[str, Any] = field(default_factory=dict)
-
-
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops the sweep cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -79,8 +73,8 @@ def _local(jobs: int) -> Iterator[Pool]:
     if jobs == 1:
         yield Pool(None, 1, {"kind": "local", "jobs": 1})
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver(),
-                               initializer=_ignore_sigint)
+    # workers that ignore Ctrl-C and exit if this process is killed (sim.engine.workers)
+    pool = process_pool(jobs)
     try:
         yield Pool(pool, jobs, {"kind": "local", "jobs": jobs})
     finally:
@@ -162,20 +156,6 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     finally:
         if cluster is not None:
             cluster.close()
-
-
-def _forkserver() -> multiprocessing.context.BaseContext:
-    """Workers forked from a clean server process that has the engine imported.
-
-    Forking this process directly is unsafe once it runs threads (pyarrow's pools, a Dask
-    client); a fork server is single-threaded, and preloading the engine there keeps each
-    worker's start-up short.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.engine.runner", "sim.scenario"])
-    return ctx
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from sim.sweep.errors import SweepError
 EXECUTORS: tuple[str, ...] = ("local", "dask")
 DASK_TIMEOUT = 15.0  # seconds, for waiting for workers
 HANDSHAKE_TIMEOUT = 5.0  # seconds for a scheduler to answer; a real one answers in well under 1
+DEATH_TIMEOUT = 10.0  # seconds a local worker waits for its lost scheduler before it exits
 
 
 @dataclass
@@ -115,6 +116,27 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     return got
 
 
+def _temporary_security() -> Any:
+    """TLS with certificates made for this cluster alone (``Security.temporary()``).
+
+    A local cluster listens on 127.0.0.1, where any local user could otherwise connect to the
+    scheduler and have the workers run any code. With mutual TLS on temporary certificates
+    that exist only in this process and its workers, a client without them is refused at the
+    handshake.
+
+    Raises:
+        SweepError: The ``cryptography`` package (needed to make the certificates) is missing.
+    """
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:
+        raise SweepError("the local Dask cluster uses TLS with temporary certificates, which "
+                         "needs the cryptography package: pip install 'ceasefire-sim[dask]'"
+                         ) from None
+
+
 def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     try:
         from distributed import Client, LocalCluster
@@ -131,14 +153,17 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
                                  "start one with `dask scheduler` and workers with "
                                  f"`dask worker {scheduler}`") from None
         else:
+            security = _temporary_security()
             with _workers_ignore_sigint(), warnings.catch_warnings():
                 # Without a dashboard the scheduler still serves a few HTTP routes, on 8787 when
                 # free and on a random port (with a warning) when not: harmless, so quiet.
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                        dashboard_address=None, host="127.0.0.1",
+                                       protocol="tls://", security=security,
+                                       death_timeout=DEATH_TIMEOUT,
                                        silence_logs=logging.ERROR)
-            client = Client(cluster)
+            client = Client(cluster, security=security)
         try:
             if not client.nthreads():
                 try:

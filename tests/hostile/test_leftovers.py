@@ -48,10 +48,10 @@ def test_a_run_killed_while_writing_leaves_a_folder_the_next_run_removes(tmp_pat
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not [p for p in tmp_path.iterdir() if ".partial-" in p.name]:
+        # killed while it streams runs.parquet into its hidden folder
+        while not [p for p in tmp_path.glob(".first.partial-*/runs.parquet")]:
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.02)
-        time.sleep(0.3)  # writing runs.parquet now
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()

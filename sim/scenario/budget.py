@@ -224,9 +224,10 @@ def estimate(replications: int, sessions: int, *, size: Size | None = None,
                       "lower runs_per_point"))
     per_chunk = chunk_for(size, chunk) * size.replication_bytes()
     procs = int(jobs) if jobs > 1 else 0
-    parts.append(("chunk", f"the replications being simulated ({max(int(jobs), 1)} at a time)",
-                  max(procs, 1) * per_chunk, "use fewer --jobs"))
-    memory = BASE_MEMORY + procs * WORKER_MEMORY + sum(p[2] for p in parts)
+    parts.append(("chunk", f"the worker processes and the replications they simulate "
+                  f"({max(int(jobs), 1):,} at a time)",
+                  max(procs, 1) * per_chunk + procs * WORKER_MEMORY, "use fewer --jobs"))
+    memory = BASE_MEMORY + sum(p[2] for p in parts)
     parts.sort(key=lambda p: -p[2])
     return Estimate(work, work / SESSIONS_PER_SECOND, memory, tuple(parts), reps, how)
 

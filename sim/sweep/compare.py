@@ -79,7 +79,7 @@ def compare(
     """
     if len(items) < 2:
         raise SweepError("compare needs at least two scenario files or result folders")
-    scenarios = {str(it): _scenario(str(it), runs, allow_large) for it in items
+    scenarios = {str(it): _scenario(str(it), runs, jobs, allow_large) for it in items
                  if Path(it).exists() and not Path(it).is_dir()}  # all checked before any runs
     loaded = [_load(str(it), runs, seed, jobs, scenarios.get(str(it))) for it in items]
     _unique_labels(loaded)
@@ -153,7 +153,7 @@ def _signed(x: float) -> str:
     return f"{100 * x:+.1f}"
 
 
-def _scenario(item: str, runs: int | None, allow_large: bool) -> Scenario:
+def _scenario(item: str, runs: int | None, jobs: int, allow_large: bool) -> Scenario:
     """The scenario of ``item``, refused when running it is above the work budget."""
     from sim.scenario import load_scenario
     from sim.scenario.budget import Size, estimate, too_large
@@ -161,9 +161,9 @@ def _scenario(item: str, runs: int | None, allow_large: bool) -> Scenario:
 
     scn = load_scenario(item)
     n = int(runs if runs is not None else scn.runs)
-    est = estimate(n, scn.sessions, size=Size.of(scn), held=True)
+    est = estimate(n, scn.sessions, size=Size.of(scn), held=True, jobs=jobs)
     what = f"--runs {runs}" if runs is not None else f"{key_origin(item, 'runs')} {n:,}"
-    problem = too_large(what, est, allow_large=allow_large)
+    problem = too_large(what, est, {"chunk": f"--jobs {jobs}"}, allow_large)
     if problem is not None:
         raise SweepError(problem, item)
     return scn

@@ -9,8 +9,9 @@ interval), and the streams stay aligned only while every point has the same unce
 ``sessions`` (sweeping ``sessions`` changes how many numbers each replication
 draws).
 
-Work is sent as chunks of replications (``sim.engine.runner.run_chunk``); the chunks of all
-points are submitted at once so every worker stays busy, and a point is written to
+Work is sent as chunks of replications (``sim.engine.runner.run_chunk``), point after point,
+:data:`IN_FLIGHT` per worker ahead of the results so every worker stays busy while the chunks
+waiting in memory stay few, and a point is written to
 ``points/point-NNNNN.parquet`` as soon as its last chunk is back. ``points.parquet`` is always
 built from those files, so a resumed sweep ends with exactly the table of an uninterrupted one.
 """

@@ -150,3 +150,9 @@ def test_a_large_replication_runs_in_smaller_chunks_with_the_same_results(monkey
     assert ran == [(0, 7), (7, 14), (14, 20)]
     monkeypatch.setattr(budget, "CHUNK_MEMORY", 1 << 40)
     assert small.equals(runner.simulate(scn, runs=20, seed=3, trace_runs=0).runs)
+
+
+def test_a_runaway_number_of_jobs_is_refused(tmp_path, capsys):
+    for argv in (["run", str(TINY), "--no-plots"], ["compare", str(TINY), str(TINY)]):
+        err = refused(capsys, *argv, "--jobs", "100000", "--out", str(tmp_path / "o"))
+        assert err.startswith("error: --jobs 100000: ") and "use fewer --jobs" in err

@@ -93,6 +93,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
     scn = load_scenario(args.scenario, overrides=args.overrides)
+    from sim.experiment import run_budget
+
+    problem = run_budget(scn, args.scenario, runs=args.runs, overrides=args.overrides,
+                         trace_runs=args.trace_runs, plots=not args.no_plots, jobs=args.jobs,
+                         allow_large=args.allow_large)
+    if problem is not None:
+        raise UserError(problem)
     if args.engine == "compiled" and not _load_compiled(args.quiet):
         return 2
     total = args.runs or scn.runs
@@ -166,22 +173,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[str]:
     """Validate a scenario file, or a sweep (``sweep:``) or record (``record:``) file."""
-    try:
-        import yaml
+    from sim.scenario.yamlio import top_level_keys
 
-        # libyaml when PyYAML has it: this look at the top-level keys costs a few ms, and the
-        # validator below reads the file again with positions
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(Path(path).read_text(encoding="utf-8", errors="replace"), Loader=loader)
-    except (OSError, yaml.YAMLError, ValueError):  # ValueError: a date such as 2025-06-31
-        data = None  # the scenario validator reports unreadable or malformed files
-    if isinstance(data, dict) and "sweep" in data and "schema" not in data:
+    # the top-level keys only (bounded, aliases not expanded); the validator below reads the
+    # file again with positions and reports unreadable, oversized or malformed files
+    data = dict.fromkeys(top_level_keys(Path(path)) or ())
+    if "sweep" in data and "schema" not in data:
         try:
             from sim.sweep import validate_sweep
         except ImportError:  # pragma: no cover - sweeps always ship
             return [f"{path}: sweep files cannot be validated here"]
         return validate_sweep(path)
-    if isinstance(data, dict) and "record" in data and "schema" not in data:
+    if "record" in data and "schema" not in data:
         from sim.records import validate_record
 
         return validate_record(path)
@@ -253,9 +256,6 @@ def cmd_import_bdm(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Write the schema 2 text of a schema 1 scenario file (to stdout or ``--out``)."""
-    import os
-    import tempfile
-
     from sim.scenario import ScenarioError, load_scenario
     from sim.scenario.migrate import migrate_text
     from sim.scenario.yamlio import read_yaml
@@ -281,14 +281,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     target = Path(args.out)
     if target.exists() and not args.force:
         raise ScenarioError(f"{target} exists; give --force to replace it", str(target))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(out)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from sim.scenario.tempnames import write_text_atomic
+
+    write_text_atomic(target, out)
     print(f"wrote {target}", file=sys.stderr)
     return 0
 
@@ -335,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run every uncertain input at its prior's mean (what varies is then "
                         "simulation noise alone)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run above the work budget (runs x sessions, and the memory of the "
+                        "trace and plots; see README, 'Limits')")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario or sweep files without running them")

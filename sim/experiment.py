@@ -132,6 +132,48 @@ def save_run(
     return folder, [folder / "plots" / p.name for p in drawn]
 
 
+def run_budget(scn: Scenario, path: str | Path, *, runs: int | None = None,
+               overrides: Sequence[str] = (), trace_runs: int | None = None,
+               plots: bool = True, jobs: int = 1, allow_large: bool = False) -> str | None:
+    """Why a run of ``scn`` is above the work budget (:mod:`sim.scenario.budget`), or None.
+
+    The message names the flag or key that asked for the work (``--runs N``, ``--set runs=N``
+    or the file's ``runs:`` with its line), the estimate, what to change and ``--allow-large``.
+
+    Args:
+        scn: The loaded scenario (with ``overrides`` applied).
+        path: Its file, for the messages.
+        runs, trace_runs, plots, jobs: As given to :func:`run_scenario` (None: the defaults).
+        overrides: The ``--set`` overrides, for the messages.
+        allow_large: Lift the limits (not the machine's memory).
+    """
+    from sim.engine.runner import DEFAULT_TRACE_RUNS
+    from sim.scenario.budget import Size, estimate, too_large
+    from sim.scenario.loader import key_origin
+
+    n = int(runs if runs is not None else scn.runs)
+    traced = min(n, DEFAULT_TRACE_RUNS if trace_runs is None else int(trace_runs))
+    size = Size.of(scn)
+    est = estimate(n, scn.sessions, size=size, trace_runs=traced, plots=plots, jobs=jobs)
+    shown = str(path)
+    if runs is not None:
+        what = f"--runs {runs}"
+    else:
+        what = key_origin(path, "runs", overrides)
+        what += "" if what.startswith("--set") else f" {n:,}"
+    shape = (f"{scn.sessions} sessions x {size.actors + 1} actors (with the text) x "
+             f"{size.issues} issues")
+    sources = {
+        "trace": (f"--trace-runs {trace_runs}" if trace_runs is not None else
+                  f"{shown}: the default trace of the first {traced:,} runs ({shape})"),
+        "plots": f"{what} with plots",
+        "chunk": (f"--jobs {jobs}" if jobs > 1 else
+                  f"{shown}: a replication of {scn.sessions} sessions x {size.actors} actors x "
+                  f"{size.issues} issues"),
+    }
+    return too_large(what, est, sources, allow_large)
+
+
 def check_output(out: str | Path | None, root: str | Path, scenario_name: str,
                  force: bool) -> None:
     """Refuse an unusable output folder before any time is spent on the runs."""

@@ -8,10 +8,10 @@ replication: per-task overheads are several times the cost of one replication).
 
 from __future__ import annotations
 
+import collections
 import itertools
-import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from sim.batch.trace import Trace
 from sim.engine import ENGINES
 from sim.engine.tables import rounds_table, runs_table, sessions_table
 from sim.engine.vector import run_batch
+from sim.engine.workers import process_pool
 from sim.protocols import get as get_protocol
 
 if TYPE_CHECKING:
@@ -136,9 +137,27 @@ def _run_mesa(p: Params, dr: Draws, seeds: np.ndarray) -> tuple[Finish, Trace]:
     return fin, tr
 
 
+def default_chunk(scenario: Scenario, largest: int | None = None) -> int:
+    """Replications per chunk: ``largest``, or fewer when one replication takes much memory.
+
+    A replication's results do not depend on its chunk, so this changes no file; it bounds
+    what a worker holds (:data:`sim.scenario.budget.CHUNK_MEMORY`) for scenarios with many
+    sessions, actors and issues.
+    """
+    from sim.scenario.budget import Size, chunk_for
+
+    size = Size(scenario.sessions, len(scenario.actors), len(scenario.issues))
+    return chunk_for(size, largest or DEFAULT_CHUNK)
+
+
 def chunks(runs: int, size: int) -> list[tuple[int, int]]:
     """Split ``range(runs)`` into consecutive (start, stop) chunks of at most ``size``."""
-    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+    return list(iter_chunks(runs, size))
+
+
+def iter_chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
+    """The chunks of :func:`chunks`, one at a time."""
+    return ((s, min(s + size, runs)) for s in range(0, runs, size))
 
 
 def simulate(
@@ -166,7 +185,8 @@ def simulate(
             executor, how many chunks it runs at once.
         trace_runs: how many replications (the first ones) get per-round trajectories;
             default all when ``runs`` <= 1000, else the first 1000.
-        chunk_size: replications per task (default :data:`DEFAULT_CHUNK`).
+        chunk_size: replications per task (default :data:`DEFAULT_CHUNK`, fewer for a large
+            scenario: :func:`default_chunk`).
         executor: any ``concurrent.futures.Executor`` (e.g. a Dask client's); overrides ``jobs``.
         progress: called with the number of replications finished after each chunk.
         runs_sink: called with each chunk's runs table, in run order, as soon as the chunks
@@ -186,7 +206,8 @@ def simulate(
     s = int(seed if seed is not None else scenario.seed)
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)
     t0 = time.perf_counter()
-    parts = chunks(n, chunk_size or DEFAULT_CHUNK)
+    size = int(chunk_size or default_chunk(scenario))
+    parts = iter_chunks(n, size)  # lazily: a run of 10^12 replications holds no list of chunks
     collected: list[pd.DataFrame] = []
     traced: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
@@ -203,9 +224,9 @@ def simulate(
             traced.append((part[1], part[2]))
 
     own_pool = None
-    if executor is None and jobs > 1 and len(parts) > 1:
-        own_pool = executor = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+    if executor is None and jobs > 1 and n > size:
+        # workers that ignore Ctrl-C and exit if this process is killed (sim.engine.workers)
+        own_pool = executor = process_pool(jobs, ProcessPoolExecutor)
     try:
         if executor is None:
             for start, stop in parts:
@@ -238,7 +259,7 @@ IN_FLIGHT = 4
 
 
 def _run_in_order(executor: Executor, scenario: Scenario, seed: int,
-                  parts: list[tuple[int, int]], engine: str, trace_runs: int, window: int,
+                  parts: Iterable[tuple[int, int]], engine: str, trace_runs: int, window: int,
                   take: Callable[[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]], None],
                   progress: Callable[[int], None] | None) -> None:
     """Run ``parts`` on ``executor``, at most ``window`` at a time; ``take`` them in order.
@@ -249,12 +270,12 @@ def _run_in_order(executor: Executor, scenario: Scenario, seed: int,
     todo = iter(parts)
     pending: dict[Future, tuple[int, int]] = {}
     done: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
-    order = [a for a, _ in parts]
-    nxt = 0
+    order: collections.deque[int] = collections.deque()  # starts submitted, not yet taken
 
     def submit() -> None:
         for a, b in itertools.islice(todo, max(max(window, 1) - len(pending) - len(done), 0)):
             pending[executor.submit(run_chunk, scenario, seed, a, b, engine, trace_runs)] = (a, b)
+            order.append(a)
 
     submit()
     while pending:
@@ -264,7 +285,6 @@ def _run_in_order(executor: Executor, scenario: Scenario, seed: int,
             done[a] = fut.result()
             if progress:
                 progress(b - a)
-        while nxt < len(order) and order[nxt] in done:
-            take(done.pop(order[nxt]))
-            nxt += 1
+        while order and order[0] in done:
+            take(done.pop(order.popleft()))
         submit()  # the earliest chunk not taken is always pending, so this never stalls

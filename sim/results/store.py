@@ -10,12 +10,16 @@ A result folder holds::
     manifest.json     provenance (given by the caller) + the files' names, sizes and SHA-256
     plots/            figures, drawn from the files above by sim.plots (optional)
 
-Everything is first written into a hidden sibling ``.<name>.partial-<random>`` and renamed into
-place only when complete, so an interrupted or failed write never leaves a folder that looks
-finished. ``manifest.json`` is written last. :func:`write_run_dir` writes a folder from tables
-in memory; :class:`RunDirWriter` makes the hidden folder first and streams ``runs.parquet``
-into it while the runs go on (:class:`RunsWriter`), then writes the rest. Both give the same
-bytes for the same tables.
+Everything is first written into a hidden sibling ``.<name>.partial-<writer>-<random>`` and
+renamed into place only when complete, so an interrupted or failed write never leaves a folder
+that looks finished; the name records the writing process (:mod:`sim.scenario.tempnames`), and
+the next writer in the same place removes what a killed writer left. ``manifest.json`` is
+written last and starts with the marker ``{"tool": "ceasefire-sim", "kind": "run"}``
+(:mod:`sim.results.folders`), which is what ``--force`` looks for.
+
+:func:`write_run_dir` writes a folder from tables in memory; :class:`RunDirWriter` makes the
+hidden folder first and streams ``runs.parquet`` into it while the runs go on
+(:class:`RunsWriter`), then writes the rest. Both give the same bytes for the same tables.
 
 Parquet files are written deterministically: the same tables give byte-identical files (no
 pandas index, no timestamps; the pandas schema metadata is kept so that dtypes such as the
@@ -29,7 +33,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -43,8 +46,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.errors import OutputExistsError, ResultsError
+from sim.results.folders import marker, replace_problem
 from sim.results.meta import normalise_meta, to_jsonable
 from sim.results.summary import summarise, summarise_parquet
+from sim.scenario.tempnames import remove_stale, temp_name
 
 SCENARIO_FILE = "scenario.yaml"
 MANIFEST_FILE = "manifest.json"
@@ -395,8 +400,9 @@ def check_target(out_dir: Path | str, force: bool) -> None:
     """Refuse an output folder that cannot or must not be written, before any work is done.
 
     A non-empty folder is refused unless ``force``; even with ``force`` only an earlier result
-    folder (one with a ``manifest.json``) is replaced, never an arbitrary folder. The parent must
-    be a folder that can be created and written.
+    folder of ``ceasefire run`` (its manifest's marker says so, :mod:`sim.results.folders`)
+    holding nothing else is replaced, never an arbitrary folder nor a sweep. The parent must be
+    a folder that can be created and written.
 
     Raises:
         OutputExistsError: the folder exists and may not be replaced.
@@ -411,11 +417,9 @@ def check_target(out_dir: Path | str, force: bool) -> None:
                 f"output folder {out_dir} exists and is not empty; "
                 "choose another folder or use --force to replace it"
             )
-        if not (out_dir / MANIFEST_FILE).is_file():
-            raise OutputExistsError(
-                f"output folder {out_dir} is not empty and is not a result folder (no "
-                f"{MANIFEST_FILE}); --force replaces only earlier result folders"
-            )
+        problem = replace_problem(out_dir, "run")
+        if problem is not None:
+            raise OutputExistsError(problem)
     parent = out_dir.absolute().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -459,7 +463,8 @@ def _fill_folder(
         for name in (*REQUIRED_FILES, SESSIONS_FILE)
         if name != MANIFEST_FILE
     }
-    full = dict(manifest)
+    full: dict[str, Any] = {**marker("run"),
+                            **{k: v for k, v in manifest.items() if k not in ("tool", "kind")}}
     full["files"] = files
     full["summary"] = SUMMARY_FILE
     _write_json(full, tmp / MANIFEST_FILE)
@@ -499,7 +504,8 @@ def _partial_folder(out_dir: Path | str | None, root: Path | str, scenario_name:
         target = target.absolute()
         parent, name = target.parent, target.name
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{name}.partial-{secrets.token_hex(4)}"
+    remove_stale(parent)  # what writers killed before they finished left here
+    tmp = temp_name(parent / name, "partial")
     tmp.mkdir()
     return target, tmp
 
@@ -524,7 +530,10 @@ def _move_into_place(tmp: Path, target: Path, force: bool) -> None:
         return
     if not force:  # appeared while we were writing
         raise OutputExistsError(f"output folder {target} appeared while writing; not replaced")
-    old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
+    problem = replace_problem(target, "run")  # it may have changed while the runs went on
+    if problem is not None:
+        raise OutputExistsError(problem)
+    old = temp_name(target, "old")
     os.rename(target, old)
     try:
         os.rename(tmp, target)
@@ -594,7 +603,8 @@ def write_run_dir(
 class RunDirWriter:
     """A result folder written in two steps: ``runs.parquet`` while the runs go on, the rest after.
 
-    The folder is made (hidden, as ``.<name>.partial-<random>``) when the writer is created, so
+    The folder is made (hidden, as ``.<name>.partial-<writer>-<random>``) when the writer is
+    created, so
     an unusable target is refused before any run. :meth:`add_runs` streams each chunk of
     replications into ``runs.parquet`` (:class:`RunsWriter`); :meth:`publish` writes the other
     files, ``summary.json`` from the streamed file read back in batches

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 import yaml
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.tempnames import write_text_atomic
+from sim.scenario.yamlio import read_bytes
 
 COLUMNS = ("actor", "capability", "position", "salience")
 
@@ -48,11 +49,12 @@ def _fail(path: Path, line: int, what: str) -> ScenarioError:
 def read_bdm_csv(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a BDM actor CSV as dicts with float capability, position and salience."""
     path = Path(path)
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such file")
+    data = read_bytes(path, str(path))  # bounded, as every input file (yamlio.MAX_FILE_BYTES)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: cannot be read as a UTF-8 text file ({exc})") from None
     reader = csv.DictReader(text.splitlines())
     header = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
@@ -161,15 +163,7 @@ def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
         header += "# Saliences were on a 0-100 scale and were divided by 100.\n"
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     _check_with_the_loader(text, out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
-                               suffix=".partial")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(out, text)  # a killed write leaves a temporary the next one removes
     return out
 
 

@@ -70,6 +70,26 @@ def _load(shown: str, overrides: Iterable[str]) -> Scenario:
         raise ScenarioError(problems_from(exc, sources, data), shown) from None
 
 
+def key_origin(path: str | os.PathLike[str], key: str, overrides: Iterable[str] = ()) -> str:
+    """Where key ``key`` (a dotted path) of a scenario was given, for a message.
+
+    ``file:line:column: key`` when a file (or a base it extends) wrote it, ``--set KEY=VALUE``
+    when an override did, ``file: key (the default)`` when nobody did. Reads the file again:
+    meant for the rare message that needs it (the work budget), not for every load.
+    """
+    shown = os.fspath(path)
+    keys = tuple(key.split("."))
+    for text in reversed(list(overrides)):
+        if text.partition("=")[0].strip() == key:
+            return f"--set {text}"
+    try:
+        _, marks = _read_document(Path(shown), shown, [], [])
+    except (ScenarioError, RecursionError):
+        return f"{shown}: {key}"
+    origin = marks.get(keys)
+    return f"{origin}: {key}" if origin is not None else f"{shown}: {key} (the default)"
+
+
 def validate_file(path: str | os.PathLike[str]) -> list[str]:
     """All problems of a scenario file, one message each; empty when it is valid."""
     try:

@@ -28,7 +28,11 @@ def problems_from(exc: ValidationError, sources: SourceMap, data: Any) -> list[s
             for loc, text in err["ctx"]["problems"]:
                 found.append(_placed(sources, (*base, *loc), text))
             continue
-        loc, is_key = _clean(err["loc"])
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            # the last element is the unknown key itself, even one spelt like a union tag
+            loc, is_key = (*_clean(err["loc"][:-1])[0], str(err["loc"][-1])), False
+        else:
+            loc, is_key = _clean(err["loc"])
         found.append(_placed(sources, loc, _describe(err, loc, is_key, data)))
     found.sort(key=lambda item: item[0])
     unique = dict.fromkeys(text for _, text in found)
@@ -51,7 +55,7 @@ def _describe(err: ErrorDetails, loc: tuple[str, ...], is_key: bool, data: Any) 
     value = err.get("input")
     if kind == "missing":
         return f"missing required key '{loc[-1]}'" if loc else "missing required key"
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         allowed = keys_at(loc[:-1], data)
         hint = did_you_mean(loc[-1], allowed)
         if not hint and allowed:

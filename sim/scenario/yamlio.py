@@ -2,6 +2,13 @@
 
 PyYAML composes a node tree that knows where each key was written; we construct the data from
 it as ``yaml.safe_load`` would and record ``key path -> (file, line, column)`` on the way.
+
+Every file read here (scenarios, their bases, sweeps, records) is bounded before it is parsed:
+a file above :data:`MAX_FILE_BYTES` is refused without being read whole, and a document whose
+node graph, with every YAML alias expanded, has more than :data:`MAX_NODES` nodes (a "billion
+laughs" document: a few lines of anchors and aliases that expand to billions of values) is
+refused after composing, before anything walks the expanded tree. Both are input errors (exit
+status 2) naming the file and, for the second, the line of the value that grows too large.
 """
 
 from __future__ import annotations
@@ -16,6 +23,14 @@ from yaml.constructor import SafeConstructor
 from sim.scenario.errors import KeyPath, Origin, ScenarioError
 
 Marks = dict[KeyPath, Origin]
+
+#: Largest scenario, sweep or record file read, in bytes (1 MiB: the baseline scenario, every
+#: number commented, is 28 KB).
+MAX_FILE_BYTES = 1 << 20
+
+#: Most nodes (mappings, sequences, keys and values) a document may have with its aliases
+#: expanded (the baseline scenario has about 1,200).
+MAX_NODES = 100_000
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -37,9 +52,26 @@ ScenarioLoader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
+class YAMLLimitError(ScenarioError):
+    """A file above :data:`MAX_FILE_BYTES`, or a document above :data:`MAX_NODES` nodes."""
+
+
 def parse_value(text: str) -> Any:
-    """Parse one YAML value (as for ``--set KEY=VALUE``) with the scenario loader's rules."""
-    return yaml.load(text, Loader=ScenarioLoader)
+    """Parse one YAML value (as for ``--set KEY=VALUE``) with the scenario loader's rules.
+
+    Raises:
+        yaml.YAMLError: The text is not YAML.
+        YAMLLimitError: Its aliases expand to more than :data:`MAX_NODES` nodes.
+    """
+    loader = ScenarioLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_expansion(node, "--set")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
@@ -68,11 +100,15 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, Marks]:
 
     Raises:
         ScenarioError: The file is missing, unreadable, not text or not well-formed YAML.
+        YAMLLimitError: The file is larger than :data:`MAX_FILE_BYTES` or its document expands
+            to more than :data:`MAX_NODES` nodes.
     """
-    text = _read_text(path, shown)
+    text = read_text(path, shown)
     if _CSafeLoader is not None and not _NON_PRINTABLE.search(text):
         try:
             return _compose(_FastScenarioLoader(text), shown)
+        except YAMLLimitError:
+            raise  # the same for both readers, and the slow one would take seconds to say it
         except (yaml.YAMLError, ScenarioError, RecursionError, ValueError):
             pass  # reported below, as the Python reader words it
     try:
@@ -97,6 +133,7 @@ def _compose(loader: Any, shown: str) -> tuple[Any, Marks]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        check_expansion(node, shown)
         _check_nodes(node, shown, loader)
         data = loader.construct_document(node)
         marks: Marks = {(): _origin(node, shown)}
@@ -106,19 +143,123 @@ def _compose(loader: Any, shown: str) -> tuple[Any, Marks]:
         loader.dispose()
 
 
-def _read_text(path: Path, shown: str) -> str:
+def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, refused (without reading it whole) when above ``limit``.
+
+    A regular file is measured before it is opened; anything else (a device such as
+    ``/dev/zero``, a pipe) is read up to ``limit + 1`` bytes at most.
+
+    Raises:
+        ScenarioError: The file is missing, a folder or unreadable.
+        YAMLLimitError: It has more than ``limit`` bytes.
+    """
     if path.is_dir():
         raise ScenarioError(f"{shown}: is a directory, not a scenario file", shown)
     if not path.exists():
         raise ScenarioError(f"{shown}: file not found", shown)
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{shown}: not a UTF-8 text file (byte {exc.start} cannot be decoded)", shown) from None
+        size = path.stat().st_size if path.is_file() else None
+        found = _size_text(size) if size is not None else f"more than {_size_text(limit)}"
+        if size is None or size <= limit:
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
+            too_large = len(data) > limit
+        else:
+            too_large = True
     except OSError as exc:
         text = exc.strerror or str(exc)
         raise ScenarioError(f"{shown}: cannot read the file: {text}", shown) from None
+    if too_large:
+        raise YAMLLimitError(
+            f"{shown}: the file is too large to be a scenario, sweep or record file "
+            f"({found}; the limit is {_size_text(limit)}); it was not parsed", shown)
+    return data
+
+
+def _size_text(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):,.1f} MiB" if size % (1 << 20) else f"{size >> 20:,} MiB"
+    return f"{size:,} bytes"
+
+
+def read_text(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of ``path`` (UTF-8), within ``limit`` bytes (see :func:`read_bytes`).
+
+    Raises:
+        ScenarioError: The file is missing, a folder, unreadable or not UTF-8.
+        YAMLLimitError: It has more than ``limit`` bytes.
+    """
+    data = read_bytes(path, shown, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{shown}: not a UTF-8 text file (byte {exc.start} cannot be decoded)", shown) from None
+
+
+def top_level_keys(path: Path) -> list[str] | None:
+    """The top-level keys of a YAML file, or None when it is not a readable YAML mapping.
+
+    Cheap and bounded (the file within :data:`MAX_FILE_BYTES`, the document composed but not
+    constructed, so aliases are not expanded): used to tell sweeps and records from scenarios.
+    """
+    try:
+        text = read_text(path, str(path))
+        loader = (_FastScenarioLoader if _CSafeLoader is not None else ScenarioLoader)(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (ScenarioError, yaml.YAMLError, RecursionError, ValueError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return [str(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def check_expansion(root: yaml.Node, shown: str, limit: int = MAX_NODES) -> None:
+    """Refuse a document whose nodes, with every alias expanded, number more than ``limit``.
+
+    Aliases make the node tree a graph: an anchored value is one node however often it is
+    used, and a few lines can name billions of values. The expanded size of every node is
+    counted once, bottom up (time linear in the file), and the first (innermost) collection
+    above the limit is named. Recursive aliases are left to :func:`_check_nodes`.
+
+    Raises:
+        YAMLLimitError: Naming the file, line and column of that collection.
+    """
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_.discard(key)
+            total = 1 + sum(size.get(id(c), 1) for c in _children(node))
+            size[key] = total
+            if total > limit:
+                mark = node.start_mark
+                kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+                raise YAMLLimitError(
+                    f"{shown}:{mark.line + 1}:{mark.column + 1}: this {kind} expands to more "
+                    f"than {limit:,} values (YAML aliases '*name' repeat what their anchor "
+                    f"'&name' holds, and a few lines of them can stand for billions of values); "
+                    f"the limit is {limit:,} values in a document", shown)
+            continue
+        if key in size or key in open_:
+            continue
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError, shown: str) -> str:
@@ -148,7 +289,9 @@ def _check_nodes(node: yaml.Node, shown: str, loader: SafeConstructor,
     """Refuse recursive aliases, duplicate keys and dates that do not exist.
 
     PyYAML would keep the last of duplicate keys silently, and raise a bare ValueError for a
-    date such as 2025-13-01.
+    date such as 2025-13-01. In a mapping with a merge key (``<<: *base``) the keys written in
+    the mapping override the merged ones, as YAML says, but two keys written in the same
+    mapping (or two merge keys) are still duplicates.
     """
     if id(node) in stack:
         raise _fail_at(node, shown, "recursive YAML alias")
@@ -156,12 +299,11 @@ def _check_nodes(node: yaml.Node, shown: str, loader: SafeConstructor,
     if isinstance(node, yaml.ScalarNode):
         _check_timestamp(node, shown, loader)
     elif isinstance(node, yaml.MappingNode):
-        merging = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
         seen: dict[tuple[str, str], yaml.Node] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 _check_timestamp(key, shown, loader)
-            if isinstance(key, yaml.ScalarNode) and not merging:
+            if isinstance(key, yaml.ScalarNode):
                 ident = (key.tag, key.value)
                 if ident in seen:
                     first = seen[ident].start_mark.line + 1

@@ -90,6 +90,9 @@ def add_parsers(subparsers: Any) -> None:
                         "time>/)")
     p.add_argument("--jobs", type=_positive, default=1, metavar="N",
                    help="worker processes for running scenario files (default 1)")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run scenario files above the work budget (runs x sessions, and the "
+                        "runs held in memory; see README, 'Limits')")
     p.set_defaults(func=cmd_compare)
 
 
@@ -183,7 +186,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     try:
         table, plot = compare(args.items, runs=args.runs, seed=args.seed, out=args.out,
-                              jobs=args.jobs)
+                              jobs=args.jobs, allow_large=args.allow_large)
     except (ScenarioError, ResultsError) as exc:
         return _fail(exc)
     print(format_table(table))

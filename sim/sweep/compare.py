@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,9 @@ from sim.sweep.errors import SweepError
 from sim.sweep.shares import counts
 from sim.sweep.spec import OUTPUTS
 from sim.sweep.store import write_atomic
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
 
 PLOT_FILE = "compare.png"
 TABLE_FILE = "compare.csv"
@@ -50,6 +54,7 @@ def compare(
     jobs: int = 1,
     *,
     root: str | Path = "results",
+    allow_large: bool = False,
 ) -> tuple[pd.DataFrame, Path]:
     """Compare the outcome shares of scenario files and/or result folders.
 
@@ -61,6 +66,8 @@ def compare(
             are replaced, nothing else is touched); default ``root/compare/<UTC time>/``.
         jobs: Worker processes for running scenario files.
         root: Output root for the default folder.
+        allow_large: Run scenario files above the work budget (:mod:`sim.scenario.budget`;
+            the runs of each are held in memory).
 
     Returns:
         The table (columns :data:`COLUMNS`, one row per item and output) and the plot's path.
@@ -72,7 +79,9 @@ def compare(
     """
     if len(items) < 2:
         raise SweepError("compare needs at least two scenario files or result folders")
-    loaded = [_load(str(it), runs, seed, jobs) for it in items]
+    scenarios = {str(it): _scenario(str(it), runs, jobs, allow_large) for it in items
+                 if Path(it).exists() and not Path(it).is_dir()}  # all checked before any runs
+    loaded = [_load(str(it), runs, seed, jobs, scenarios.get(str(it))) for it in items]
     _unique_labels(loaded)
     table = comparison_table(loaded)
     folder = Path(out) if out is not None else _default_folder(Path(root))
@@ -144,7 +153,24 @@ def _signed(x: float) -> str:
     return f"{100 * x:+.1f}"
 
 
-def _load(item: str, runs: int | None, seed: int | None, jobs: int) -> Item:
+def _scenario(item: str, runs: int | None, jobs: int, allow_large: bool) -> Scenario:
+    """The scenario of ``item``, refused when running it is above the work budget."""
+    from sim.scenario import load_scenario
+    from sim.scenario.budget import Size, estimate, too_large
+    from sim.scenario.loader import key_origin
+
+    scn = load_scenario(item)
+    n = int(runs if runs is not None else scn.runs)
+    est = estimate(n, scn.sessions, size=Size.of(scn), held=True, jobs=jobs)
+    what = f"--runs {runs}" if runs is not None else f"{key_origin(item, 'runs')} {n:,}"
+    problem = too_large(what, est, {"chunk": f"--jobs {jobs}"}, allow_large)
+    if problem is not None:
+        raise SweepError(problem, item)
+    return scn
+
+
+def _load(item: str, runs: int | None, seed: int | None, jobs: int,
+          scn: Scenario | None = None) -> Item:
     path = Path(item)
     if path.is_dir():
         from sim.results import read_run_dir
@@ -161,7 +187,7 @@ def _load(item: str, runs: int | None, seed: int | None, jobs: int) -> Item:
     from sim.engine.runner import simulate
     from sim.scenario import load_scenario
 
-    scn = load_scenario(path)
+    scn = scn if scn is not None else load_scenario(path)
     res = simulate(scn, runs=runs, seed=seed, jobs=jobs, trace_runs=0)
     return Item(item, scn.name, "scenario", res.runs, res.seed)
 

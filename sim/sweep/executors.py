@@ -8,23 +8,23 @@ executor: a replication's random stream depends only on the master seed and its 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.context
 import os
 import signal
 import threading
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.engine.workers import process_pool
 from sim.sweep.errors import SweepError
 
 EXECUTORS: tuple[str, ...] = ("local", "dask")
 DASK_TIMEOUT = 15.0  # seconds, for waiting for workers
 HANDSHAKE_TIMEOUT = 5.0  # seconds for a scheduler to answer; a real one answers in well under 1
+DEATH_TIMEOUT = 10.0  # seconds a local worker waits for its lost scheduler before it exits
 
 
 @dataclass
@@ -40,11 +40,6 @@ class Pool:
     executor: Executor | None
     workers: int
     info: dict[str, Any] = field(default_factory=dict)
-
-
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops the sweep cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -79,8 +74,8 @@ def _local(jobs: int) -> Iterator[Pool]:
     if jobs == 1:
         yield Pool(None, 1, {"kind": "local", "jobs": 1})
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver(),
-                               initializer=_ignore_sigint)
+    # workers that ignore Ctrl-C and exit if this process is killed (sim.engine.workers)
+    pool = process_pool(jobs)
     try:
         yield Pool(pool, jobs, {"kind": "local", "jobs": jobs})
     finally:
@@ -121,6 +116,27 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     return got
 
 
+def _temporary_security() -> Any:
+    """TLS with certificates made for this cluster alone (``Security.temporary()``).
+
+    A local cluster listens on 127.0.0.1, where any local user could otherwise connect to the
+    scheduler and have the workers run any code. With mutual TLS on temporary certificates
+    that exist only in this process and its workers, a client without them is refused at the
+    handshake.
+
+    Raises:
+        SweepError: The ``cryptography`` package (needed to make the certificates) is missing.
+    """
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:
+        raise SweepError("the local Dask cluster uses TLS with temporary certificates, which "
+                         "needs the cryptography package: pip install 'ceasefire-sim[dask]'"
+                         ) from None
+
+
 def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     try:
         from distributed import Client, LocalCluster
@@ -137,14 +153,17 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
                                  "start one with `dask scheduler` and workers with "
                                  f"`dask worker {scheduler}`") from None
         else:
+            security = _temporary_security()
             with _workers_ignore_sigint(), warnings.catch_warnings():
                 # Without a dashboard the scheduler still serves a few HTTP routes, on 8787 when
                 # free and on a random port (with a warning) when not: harmless, so quiet.
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                        dashboard_address=None, host="127.0.0.1",
+                                       protocol="tls://", security=security,
+                                       death_timeout=DEATH_TIMEOUT,
                                        silence_logs=logging.ERROR)
-            client = Client(cluster)
+            client = Client(cluster, security=security)
         try:
             if not client.nthreads():
                 try:
@@ -162,20 +181,6 @@ def _dask(jobs: int, scheduler: str | None) -> Iterator[Pool]:
     finally:
         if cluster is not None:
             cluster.close()
-
-
-def _forkserver() -> multiprocessing.context.BaseContext:
-    """Workers forked from a clean server process that has the engine imported.
-
-    Forking this process directly is unsafe once it runs threads (pyarrow's pools, a Dask
-    client); a fork server is single-threaded, and preloading the engine there keeps each
-    worker's start-up short.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.engine.runner", "sim.scenario"])
-    return ctx
 
 
 @contextmanager

@@ -9,14 +9,16 @@ interval), and the streams stay aligned only while every point has the same unce
 ``sessions`` (sweeping ``sessions`` changes how many numbers each replication
 draws).
 
-Work is sent as chunks of replications (``sim.engine.runner.run_chunk``); the chunks of all
-points are submitted at once so every worker stays busy, and a point is written to
+Work is sent as chunks of replications (``sim.engine.runner.run_chunk``), point after point,
+:data:`IN_FLIGHT` per worker ahead of the results so every worker stays busy while the chunks
+waiting in memory stay few, and a point is written to
 ``points/point-NNNNN.parquet`` as soon as its last chunk is back. ``points.parquet`` is always
 built from those files, so a resumed sweep ends with exactly the table of an uninterrupted one.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import shlex
 import shutil
@@ -31,10 +33,12 @@ from typing import Any
 import pandas as pd
 
 import sim
-from sim.engine.runner import chunks, run_chunk
+from sim.engine.runner import default_chunk, iter_chunks, run_chunk
+from sim.results.folders import marker, replace_problem
 from sim.results.store import default_run_dir
 from sim.scenario import Scenario, ScenarioError, resolved_yaml
-from sim.scenario.budget import estimate, too_large
+from sim.scenario.budget import MAX_POINTS, Size, estimate, too_large
+from sim.scenario.tempnames import Writer, me, remove_stale, temp_name, writer_of
 from sim.sweep import store
 from sim.sweep.designs import design_points, point_count
 from sim.sweep.errors import SweepError, SweepInterrupted
@@ -49,19 +53,49 @@ MAX_CHUNK = 250
 ENGINE = "vector"
 
 
-def _check_budget(sweep: Sweep, allow_large: bool) -> None:
-    """Refuse, before any point is built, a sweep above the work budget (names the keys)."""
-    if allow_large:
-        return
-    levels = [len(p.values) if p.values is not None else int(p.steps or 0)
-              for p in sweep.parameters.values()]
-    points = (math.prod(levels) if sweep.design == "grid"
+def _check_budget(sweep: Sweep, allow_large: bool, jobs: int = 1) -> None:
+    """Refuse, before any point is built, a sweep above the work budget (names the key).
+
+    The points are counted from the parameters' levels (grid) or ``samples``, without building
+    the design. Above :data:`~sim.scenario.budget.MAX_POINTS` the sweep is refused even with
+    ``allow_large``: its points alone could not be held.
+    """
+    levels = {k: len(p.values) if p.values is not None else int(p.steps or 0)
+              for k, p in sweep.parameters.items()}
+    grid = sweep.design == "grid"
+    points = (math.prod(levels.values()) if grid
               else point_count(sweep.design, len(sweep.parameters), sweep.samples))
-    what = (f"{sweep.file}: a {' x '.join(map(str, levels))} grid" if sweep.design == "grid"
-            else f"{sweep.file}: samples {sweep.samples:,} ({sweep.design})")
-    est = estimate(points * sweep.runs_per_point, sweep.scenario.sessions)
-    problem = too_large(f"{what} = {points:,} points x runs_per_point "
-                        f"{sweep.runs_per_point:,}", est)
+    where = sweep.origins
+    if grid:
+        key = max(levels, key=lambda k: levels[k])
+        sub = "values" if sweep.parameters[key].values is not None else "steps"
+        at = where.get(f"parameters.{key}.{sub}") or where.get(f"parameters.{key}", str(sweep.file))
+        shape = " x ".join(f"{n:,}" for n in levels.values())
+        what = (f"{at}: parameters.{key}.{sub}: a grid of {shape} = {points:,} points "
+                f"x runs_per_point {sweep.runs_per_point:,}")
+    else:
+        at = where.get("samples", f"{sweep.file}: (the default)")
+        what = (f"{at}: samples {sweep.samples:,} ({sweep.design}, {len(levels)} parameters) = "
+                f"{points:,} points x runs_per_point {sweep.runs_per_point:,}")
+    if sweep.runs_per_point > points and "runs_per_point" in where:
+        what = (f"{where['runs_per_point']}: runs_per_point {sweep.runs_per_point:,} x "
+                f"{points:,} points")
+    if points > MAX_POINTS:
+        raise SweepError(f"{what}: more than the {MAX_POINTS:,} points a sweep can hold (each "
+                         "is a scenario in memory), even with --allow-large; run fewer points")
+    sessions: float = sweep.scenario.sessions
+    if "sessions" in sweep.parameters:  # sweeping the sessions: the longest point counts
+        p = sweep.parameters["sessions"]
+        sessions = max([sessions, *(v for v in (p.values or (p.low, p.high))
+                                    if isinstance(v, int | float) and not isinstance(v, bool))])
+    size = Size.of(sweep.scenario)
+    est = estimate(points * sweep.runs_per_point, int(sessions), size=size, points=points,
+                   jobs=jobs, point_runs=sweep.runs_per_point)
+    sources = {"point": (f"{where['runs_per_point']}: runs_per_point {sweep.runs_per_point:,}"
+                         if "runs_per_point" in where else what)}
+    if jobs > 1:
+        sources["chunk"] = f"--jobs {jobs}"
+    problem = too_large(what, est, sources, allow_large)
     if problem is not None:
         raise SweepError(problem)
 
@@ -106,7 +140,7 @@ def run_sweep(
         SweepInterrupted: Ctrl-C; finished points stay on disk for ``resume``.
     """
     sweep = load_sweep(path)
-    _check_budget(sweep, allow_large)
+    _check_budget(sweep, allow_large, jobs)
     design = design_points(sweep)
     scenarios = point_scenarios(sweep, design)
     if resume is not None:
@@ -123,8 +157,10 @@ def run_sweep(
         manifest = _manifest(sweep, folder, len(design), command)
         todo = [k for k in range(len(design))
                 if k not in store.finished_points(folder, len(design), sweep.runs_per_point)]
+        w = me()
         session: dict[str, Any] = {"started": _now(), "points_to_run": len(todo),
-                                   "executor": pool.info}
+                                   "executor": pool.info,
+                                   "writer": {"host": w.host, "pid": w.pid, "start": w.start}}
         manifest["sessions"].append(session)
         manifest["status"] = "running"
         t0 = time.perf_counter()
@@ -183,40 +219,54 @@ def chunk_size(runs_per_point: int, points: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, want))
 
 
+#: Chunks handed to the executor ahead of the results, per worker: enough to keep every worker
+#: busy, few enough that the chunks of a sweep of millions of replications are never all
+#: waiting in memory at once.
+IN_FLIGHT = 8
+
+
 def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[int],
                 folder: Path, progress: Progress | None) -> None:
     n = sweep.runs_per_point
-    size = chunk_size(n, len(todo), pool.workers)
-    parts = chunks(n, size)
+    size = min(chunk_size(n, len(todo), pool.workers),
+               min((default_chunk(scenarios[k], MAX_CHUNK) for k in todo), default=MAX_CHUNK))
+    n_parts = -(-n // size)
     total = n * len(todo)
     if pool.executor is None:
         for k in todo:
             frames = []
-            for a, b in parts:
+            for a, b in iter_chunks(n, size):
                 frames.append(run_chunk(scenarios[k], sweep.seed, a, b, ENGINE, 0)[0])
                 if b == n:
                     store.write_point(folder, k, pd.concat(frames, ignore_index=True))
                 if progress:
                     progress(b - a, total)
         return
+    executor = pool.executor
+    work = ((k, a, b) for k in todo for a, b in iter_chunks(n, size))  # in point order
     pending: dict[Future, tuple[int, int]] = {}
-    got: dict[int, dict[int, pd.DataFrame]] = {k: {} for k in todo}
+    got: dict[int, dict[int, pd.DataFrame]] = {}
+    window = IN_FLIGHT * max(pool.workers, 1)
+
+    def submit() -> None:
+        for k, a, b in itertools.islice(work, max(window - len(pending), 0)):
+            fut = executor.submit(run_chunk, scenarios[k], sweep.seed, a, b, ENGINE, 0)
+            pending[fut] = (k, a)
+
     try:
-        for k in todo:
-            for a, b in parts:
-                fut = pool.executor.submit(run_chunk, scenarios[k], sweep.seed, a, b, ENGINE, 0)
-                pending[fut] = (k, a)
+        submit()
         while pending:
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for fut in finished:
                 k, a = pending.pop(fut)
-                got[k][a] = runs = fut.result()[0]
-                if len(got[k]) == len(parts):
+                got.setdefault(k, {})[a] = runs = fut.result()[0]
+                if len(got[k]) == n_parts:
                     done = got.pop(k)
-                    store.write_point(folder, k, pd.concat([done[s] for s, _ in parts],
+                    store.write_point(folder, k, pd.concat([done[s] for s in sorted(done)],
                                                            ignore_index=True))
                 if progress:
                     progress(len(runs), total)
+            submit()
     finally:
         for fut in pending:
             fut.cancel()
@@ -256,7 +306,7 @@ def finish(folder: Path, sweep: Sweep, design: pd.DataFrame, manifest: dict[str,
     if plots:
         from sim.sweep.plots import plot_sweep
 
-        tmp = folder / f".{store.PLOTS_DIR}.tmp-{int(time.time() * 1e6)}"
+        tmp = temp_name(folder / store.PLOTS_DIR, "tmp")  # names its writer (tempnames)
         try:
             plot_sweep(folder, out=tmp, complete=False)
             store.replace_dir(tmp, folder / store.PLOTS_DIR)
@@ -273,9 +323,11 @@ def finish(folder: Path, sweep: Sweep, design: pd.DataFrame, manifest: dict[str,
 
 def _check_new(sweep: Sweep, out_dir: str | Path | None, root: str | Path,
                force: bool) -> Path:
-    """The new sweep folder, checked but not created yet."""
+    """The new sweep folder, checked but not created yet (stale temporaries nearby cleaned)."""
     if out_dir is None:
-        return default_run_dir(Path(root) / "sweeps", sweep.name, sweep.seed).absolute()
+        folder = default_run_dir(Path(root) / "sweeps", sweep.name, sweep.seed).absolute()
+        _clean_siblings(folder.parent)
+        return folder
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise SweepError(f"output path {folder} exists and is not a folder")
@@ -284,15 +336,48 @@ def _check_new(sweep: Sweep, out_dir: str | Path | None, root: str | Path,
             raise SweepError(
                 f"output folder {folder} exists and is not empty; choose another --out, "
                 f"continue that sweep with --resume {folder}, or replace it with --force")
-        if not store.is_sweep_dir(folder):
-            raise SweepError(f"--force replaces only an earlier sweep folder; {folder} is "
-                             "not one (no sweep manifest.json), so it is left alone")
+        problem = replace_problem(folder, "sweep")
+        if problem is not None:
+            raise SweepError(problem)
+        _refuse_live_writer(folder, store.read_manifest(folder), "replace")
+    _clean_siblings(folder.absolute().parent)
     return folder.absolute()
+
+
+def _clean_siblings(parent: Path) -> None:
+    """Remove what killed sweeps left in ``parent`` and in the sweep folders it holds."""
+    remove_stale(parent)
+    try:
+        siblings = [p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return
+    for sibling in siblings:
+        if store.is_sweep_dir(sibling):
+            store.clean_stale(sibling)
+
+
+def _refuse_live_writer(folder: Path, manifest: dict[str, Any], doing: str) -> None:
+    """Refuse to touch a sweep folder that a live process is running now."""
+    if manifest.get("status") != "running" or not manifest.get("sessions"):
+        return
+    w = manifest["sessions"][-1].get("writer")
+    if not isinstance(w, dict):
+        return  # written before writers were recorded
+    try:
+        writer = Writer(str(w["host"]), int(w["pid"]), int(w["start"]))
+    except (KeyError, TypeError, ValueError):
+        return
+    if writer != me() and writer.alive():
+        raise SweepError(f"{folder}: the sweep is being run now by process {writer.pid}; cannot "
+                         f"{doing} it while it runs")
 
 
 def _create(folder: Path, sweep: Sweep) -> None:
     """Create the sweep folder (an earlier sweep there, accepted by --force, is removed)."""
     if folder.is_dir() and any(folder.iterdir()):
+        problem = replace_problem(folder, "sweep")  # checked again: it may have changed
+        if problem is not None:
+            raise SweepError(problem)
         shutil.rmtree(folder)
     (folder / store.POINTS_DIR).mkdir(parents=True, exist_ok=True)
     store.write_text(folder / store.SWEEP_FILE, sweep.to_yaml())
@@ -300,15 +385,18 @@ def _create(folder: Path, sweep: Sweep) -> None:
 
 
 def _check_resume(folder: Path, sweep: Sweep) -> Path:
-    """The folder of an interrupted run of the same sweep."""
+    """The folder of an interrupted run of the same sweep (stale temporaries cleaned)."""
     old = store.read_manifest(folder)
     if old.get("points_hash") != sweep.points_hash():
         raise SweepError(f"{folder} holds a different sweep: {_differences(old, sweep)}"
                          "; resume only with the sweep file (and base scenario) that started it")
+    _refuse_live_writer(folder, old, "resume")
     folder = folder.absolute()
     (folder / store.POINTS_DIR).mkdir(exist_ok=True)
+    store.clean_stale(folder)
     for stale in (folder / store.POINTS_DIR).glob(".point-*.tmp-*"):  # left by a killed run
-        stale.unlink(missing_ok=True)
+        if writer_of(stale.name) is None:  # of a version that did not name its writer
+            stale.unlink(missing_ok=True)
     return folder
 
 
@@ -342,7 +430,7 @@ def _manifest(sweep: Sweep, folder: Path, n_points: int, command: str | None) ->
         except Exception:  # noqa: BLE001 - optional packages
             versions[name] = "not installed"
     return {
-        "kind": store.KIND,
+        **marker(store.KIND),
         "package": "ceasefire-sim",
         "version": sim.__version__,
         "name": sweep.name,

@@ -31,7 +31,7 @@ import copy
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +44,7 @@ from sim.scenario import Scenario, ScenarioError, load_scenario, resolved_yaml
 from sim.scenario.errors import Origin, SourceMap, did_you_mean, one_of, show
 from sim.scenario.loader import apply_overrides
 from sim.scenario.translate import problems_from
-from sim.scenario.yamlio import read_yaml
+from sim.scenario.yamlio import read_yaml, top_level_keys
 from sim.sweep.errors import SweepError
 
 SWEEP_VERSION = 1
@@ -169,6 +169,8 @@ class Sweep:
         samples: LHS points, or the base sample size N of Sobol / trajectories of Morris.
         parameters: The varied inputs, in file order.
         outputs: The reported outputs, in file order.
+        origins: ``file:line:column`` of the keys written in the file (``runs_per_point``,
+            ``samples``, ``parameters.<key>``, ``parameters.<key>.steps`` ...), for messages.
     """
 
     file: Path
@@ -182,6 +184,7 @@ class Sweep:
     samples: int | None
     parameters: dict[str, Parameter]
     outputs: tuple[str, ...]
+    origins: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -250,12 +253,7 @@ def is_sweep_file(path: str | os.PathLike[str]) -> bool:
     Used by ``ceasefire validate`` to tell sweeps from scenarios; unreadable files are not
     sweeps (the scenario loader then reports why they cannot be read).
     """
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and "sweep" in data
+    return "sweep" in (top_level_keys(Path(path)) or ())
 
 
 def validate_sweep(path: str | os.PathLike[str]) -> list[str]:
@@ -315,7 +313,12 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
         scenario_shown=base_shown, scenario=base,
         runs_per_point=model.runs_per_point or base.runs,
         seed=model.seed if model.seed is not None else base.seed,
-        design=model.design, samples=samples, parameters=params, outputs=tuple(model.outputs))
+        design=model.design, samples=samples, parameters=params, outputs=tuple(model.outputs),
+        origins={".".join(k): str(o) for k, o in marks.items() if k[:1] in _COUNTED})
+
+
+#: Keys whose positions a sweep keeps for the work budget's messages.
+_COUNTED = {("runs_per_point",), ("samples",), ("parameters",)}
 
 
 def _parameter(key: str, p: _ParameterModel) -> Parameter:

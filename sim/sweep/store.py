@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +33,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from sim.results.folders import kind_of
 from sim.results.meta import to_jsonable
 from sim.results.store import write_parquet
+from sim.scenario.tempnames import remove_stale, temp_name
 from sim.sweep.errors import SweepError
 
 SWEEP_FILE = "sweep.yaml"
@@ -45,7 +46,7 @@ POINTS_DIR = "points"
 POINTS_FILE = "points.parquet"
 SENSITIVITY_FILE = "sensitivity.parquet"
 PLOTS_DIR = "plots"
-KIND = "ceasefire-sim sweep"
+KIND = "sweep"  # the manifest's marker: {"tool": "ceasefire-sim", "kind": "sweep"}
 _POINT = re.compile(r"^point-(\d+)\.parquet$")
 
 
@@ -55,7 +56,7 @@ def point_path(folder: Path, k: int) -> Path:
 
 
 def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    return temp_name(path, "tmp")  # names its writer, so a later run can clean it up
 
 
 def write_atomic(path: Path, write: Any) -> None:
@@ -132,7 +133,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
                          "written by `ceasefire sweep`") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SweepError(f"{path}: cannot read the manifest: {exc}") from None
-    if not isinstance(data, dict) or data.get("kind") != KIND:
+    if not isinstance(data, dict) or kind_of(data) != KIND:
         raise SweepError(f"{folder}: not a sweep folder ({MANIFEST_FILE} was not written by "
                          "`ceasefire sweep`)")
     return data
@@ -151,11 +152,21 @@ def replace_dir(tmp: Path, target: Path) -> None:
     """Put the finished folder ``tmp`` at ``target``, removing an older ``target`` only then."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
+        old = temp_name(target, "old")
         os.rename(target, old)
     os.rename(tmp, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove what killed writers left in sweep folder ``folder`` (:mod:`sim.scenario.tempnames`).
+
+    Its temporary files and plots folder, and its points' temporary files, when their writer
+    is gone; a live writer's are left alone.
+    """
+    remove_stale(folder)
+    remove_stale(folder / POINTS_DIR)
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,11 +40,18 @@ def recording_pool_class(log_dir: Path) -> type[ProcessPoolExecutor]:
     """
 
     class RecordingPool(ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, initializer=record_chunks, initargs=(str(log_dir),),
-                             **kwargs)
+        def __init__(self, *args, initializer=None, initargs=(), **kwargs):
+            super().__init__(*args, initializer=chained,
+                             initargs=(initializer, tuple(initargs), str(log_dir)), **kwargs)
 
     return RecordingPool
+
+
+def chained(initializer, initargs, log_dir: str) -> None:
+    """Pool initializer: the pool's own initializer (if any), then :func:`record_chunks`."""
+    if initializer is not None:
+        initializer(*initargs)
+    record_chunks(log_dir)
 
 
 def chunks_run(log_dir: Path) -> list[tuple[int, int, int]]:

@@ -129,18 +129,28 @@ def test_existing_empty_out_is_used(write_kwargs, tmp_path):
 
 def test_force_replaces_an_earlier_result_folder(write_kwargs, tmp_path):
     out = tmp_path / "out"
-    write_run_dir(out, **write_kwargs)
-    (out / "old.txt").write_text("old")
+    first = write_run_dir(out, **write_kwargs)
+    before = json.loads((first / "manifest.json").read_text())
+    assert list(before)[:2] == ["tool", "kind"] and before["kind"] == "run"
     path = write_run_dir(out, force=True, **write_kwargs)
     assert {p.name for p in path.iterdir()} == FILES
     assert leftovers(tmp_path) == []
+
+
+def test_force_never_deletes_files_the_tool_did_not_write(write_kwargs, tmp_path):
+    out = tmp_path / "out"
+    write_run_dir(out, **write_kwargs)
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match=r"files it did not write \(notes.txt\)"):
+        write_run_dir(out, force=True, **write_kwargs)
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_force_never_replaces_a_folder_that_is_not_a_result(write_kwargs, tmp_path):
     out = tmp_path / "out"
     (out / "sub").mkdir(parents=True)
     (out / "sub" / "thesis.txt").write_text("mine")
-    with pytest.raises(OutputExistsError, match="not a result folder"):
+    with pytest.raises(OutputExistsError, match=r"not a result folder of ceasefire-sim \(it has no"):
         write_run_dir(out, force=True, **write_kwargs)
     assert (out / "sub" / "thesis.txt").read_text() == "mine"
 
@@ -165,9 +175,8 @@ def test_failure_mid_write_leaves_nothing(write_kwargs, tmp_path, monkeypatch):
 
 def test_failure_with_force_keeps_the_old_folder(write_kwargs, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    (out / "manifest.json").write_text("{}")
+    write_run_dir(out, **write_kwargs)
+    old = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
     def failing(*args, **kwargs):
         raise RuntimeError("boom")
@@ -175,7 +184,7 @@ def test_failure_with_force_keeps_the_old_folder(write_kwargs, tmp_path, monkeyp
     monkeypatch.setattr(store, "summarise", failing)
     with pytest.raises(RuntimeError, match="boom"):
         write_run_dir(out, force=True, **write_kwargs)
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "old.txt"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == old
     assert leftovers(tmp_path) == []
 
 

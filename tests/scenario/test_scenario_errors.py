@@ -270,10 +270,10 @@ def test_unreadable_file(tmp_path, monkeypatch, minimal, load_error):
     path = tmp_path / "locked.yaml"
     path.write_text(minimal)
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     assert load_error(path).message == f"{path}: cannot read the file: Permission denied"
 
 

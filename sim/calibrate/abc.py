@@ -264,7 +264,7 @@ def _propose(prior: Prior, rng: np.random.Generator, last: Generation, chol: np.
 
 
 def _log_proposal(theta: np.ndarray, last: Generation, cov: np.ndarray) -> np.ndarray:
-    """log sum_j w_j N(theta; theta_j, cov) for each row of ``theta``."""
+    """Log sum_j w_j N(theta; theta_j, cov) for each row of ``theta``."""
     inv = np.linalg.inv(cov)
     _, logdet = np.linalg.slogdet(cov)
     d = theta.shape[1]

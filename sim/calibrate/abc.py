@@ -179,14 +179,14 @@ def smc(prior: Prior, simulate: Simulator, settings: Settings, seed: int,
             res.stopped = (f"the tolerance cannot go below {last.tolerance:g}: every particle "
                            "is already at the smallest distance seen")
             return res
-        gen = _next_generation(prior, simulate, settings, seed, last, eps)
-        if gen is None:
+        new = _next_generation(prior, simulate, settings, seed, last, eps)
+        if new is None:
             res.stopped = (f"max_simulations ({settings.max_simulations:,}) reached during "
                            f"generation {last.index + 1}; the posterior is generation {last.index}")
             return res
-        res.generations.append(gen)
+        res.generations.append(new)
         if on_generation is not None:
-            on_generation(gen)
+            on_generation(new)
 
 
 def _stop_reason(last: Generation, s: Settings) -> str:

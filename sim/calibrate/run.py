@@ -137,7 +137,7 @@ def run_calibration(path: str | Path, out_dir: str | Path | None = None, *,
         tmp = target.parent / f".{target.name}.partial-{secrets.token_hex(4)}"
         (tmp / GEN_DIR).mkdir(parents=True)
         done = []
-    manifest = {"kind": KIND, "status": "running", "target": str(target),
+    manifest: dict[str, Any] = {"kind": KIND, "status": "running", "target": str(target),
                 "problem_sha256": cal.problem_hash(), "calibration_file": str(cal.file),
                 "seed": cal.spec.seed, "method": cal.spec.method, "version": sim.__version__,
                 "command": command or shlex.join(sys.argv), "started": _now(),
@@ -220,7 +220,9 @@ def _open_resume(folder: Path, cal: Calibration) -> tuple[Path, Path, list[abc.G
         tol = meta["tolerance"] if meta["tolerance"] is not None else float("inf")
         gens.append(abc.Generation(
             int(meta["generation"]), float(tol),
-            df[[f"param.{p}" for p in cal.paths]].to_numpy(float), df["weight"].to_numpy(float),
+            # C order, as the run made them: the kernel's sums then add in the same order
+            np.ascontiguousarray(df[[f"param.{p}" for p in cal.paths]].to_numpy(float)),
+            np.ascontiguousarray(df["weight"].to_numpy(float)),
             df["distance"].to_numpy(float), int(meta["simulations"]),
             int(meta["total_simulations"])))
     if cal.spec.method == "rejection":
@@ -270,7 +272,7 @@ def _summary(cal: Calibration, res: abc.Result, pred: dict[str, Any], fit: list[
                 f"the record does not constrain {m.path}: its posterior 90% interval is "
                 f"{100 * kept:.0f}% as wide as the prior's")
     rates = base_rates([s.observed for s in fit])
-    scored = {}
+    scored: dict[str, dict[str, Any]] = {}
     for name, d in pred.items():
         s: Series = d["series"]
         entry = {"posterior": predictive(d["posterior"], s.observed),

@@ -34,7 +34,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from sim.calibrate.facts import FACT_KINDS
 from sim.calibrate.priors import PRIOR_KINDS, JointPrior, Marginal
 from sim.records import LoadedRecord, load_record
 from sim.records.loader import _drop_unknown, _ordered, _where
@@ -54,11 +53,18 @@ class _Model(BaseModel):
     model_config = STRICT
 
 
+FactName = Literal["exchange", "ceasefire", "main_agreement", "walkout"]
+
+
+def _all_facts() -> list[FactName]:
+    return ["exchange", "ceasefire", "main_agreement", "walkout"]
+
+
 class Statistics(_Model):
     """Which recorded facts ABC compares (see :mod:`sim.calibrate.facts`)."""
 
-    facts: list[Literal["exchange", "ceasefire", "main_agreement", "walkout"]] = Field(
-        default_factory=lambda: list(FACT_KINDS), min_length=1, description=(
+    facts: list[FactName] = Field(
+        default_factory=_all_facts, min_length=1, description=(
             "Facts compared, one statistic per recorded session that gives the fact."))
 
 

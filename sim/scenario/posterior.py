@@ -32,8 +32,8 @@ class PosteriorTable:
 
     def row(self, u: float) -> int:
         """The row a uniform ``u`` picks (inverse of the weights' CDF)."""
-        return int(min(np.searchsorted(self.cumulative, u, side="right"),
-                       len(self.cumulative) - 1))
+        k = int(np.searchsorted(self.cumulative, u, side="right"))
+        return min(k, len(self.cumulative) - 1)
 
     def mean(self, column: str) -> float:
         """The weighted mean of ``column``."""

@@ -168,6 +168,7 @@ def run_calibration(path: str | Path, out_dir: str | Path | None = None, *,
             raise CalibrationInterrupted(tmp, len(manifest["generations"])) from None
     elapsed = time.perf_counter() - t0
     summary = _summary(cal, res, pred, fit, held, elapsed, pool.info)
+    summary["simulations_run"] = simulator.simulations  # an unfinished generation's too
     _write_outputs(tmp, cal, res, pred, summary, plots)
     manifest["status"] = "complete"
     manifest["finished"] = _now()
@@ -329,9 +330,10 @@ def _write_outputs(tmp: Path, cal: Calibration, res: abc.Result, pred: dict[str,
 def report_lines(out: Outcome) -> list[str]:
     """What ``ceasefire calibrate`` prints: diagnostics, intervals, held-out scores."""
     s = out.summary
-    lines = [f"calibration {s['name']}: {s['method']}, {s['simulations']:,} simulations of "
-             f"{', '.join(s['fit'])} ({s['facts_fitted']} facts), seed {s['seed']}, "
-             f"{s['elapsed_seconds']:.1f} s", f"  stopped: {s['stopped']}"]
+    lines = [f"calibration {s['name']}: {s['method']}, {s['simulations_run']:,} simulations of "
+             f"{', '.join(s['fit'])} ({s['facts_fitted']} facts; the posterior's generations "
+             f"used {s['simulations']:,}), seed {s['seed']}, {s['elapsed_seconds']:.1f} s",
+             f"  stopped: {s['stopped']}"]
     for g in s["generations"]:
         tol = "inf" if g["tolerance"] is None else f"{g['tolerance']:.4g}"
         lines.append(f"  generation {g['generation']}: tolerance {tol}, acceptance "

@@ -12,20 +12,21 @@ from sim.calibrate.abc import Generation
 from sim.calibrate.spec import Calibration
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(width: float, height: float) -> Any:
+    """A figure on an Agg canvas (no pyplot: nothing global, nothing to close)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def draw_prior_posterior(cal: Calibration, post: Generation, path: Path) -> Path:
     """Marginals (prior density against the weighted posterior) on the diagonal, pairs below."""
-    plt = _pyplot()
     d = cal.prior.dim
-    fig, axes = plt.subplots(d, d, figsize=(2.3 * d + 1, 2.3 * d + 0.6), squeeze=False)
+    fig = _figure(2.3 * d + 1, 2.3 * d + 0.6)
+    axes = fig.subplots(d, d, squeeze=False)
     for i, mi in enumerate(cal.prior.marginals):
         lo_i, hi_i = mi.support()
         for j, mj in enumerate(cal.prior.marginals):
@@ -58,7 +59,6 @@ def draw_prior_posterior(cal: Calibration, post: Generation, path: Path) -> Path
                  f"tolerance {post.tolerance:.3g}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -72,10 +72,9 @@ def draw_predictive(table: pd.DataFrame, path: Path) -> Path:
 
     One panel per series; bars per recorded session and fact; a black dot at 0 or 1.
     """
-    plt = _pyplot()
     series = list(dict.fromkeys(table["series"]))
-    fig, axes = plt.subplots(len(series), 1, figsize=(10, 2.9 * len(series) + 0.4),
-                             squeeze=False)
+    fig = _figure(10, 2.9 * len(series) + 0.4)
+    axes = fig.subplots(len(series), 1, squeeze=False)
     for ax, name in zip(axes[:, 0], series, strict=True):
         part = table[table["series"] == name].reset_index(drop=True)
         x = np.arange(len(part))
@@ -98,5 +97,4 @@ def draw_predictive(table: pd.DataFrame, path: Path) -> Path:
                       bbox_to_anchor=(1.0, 1.22))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

@@ -51,3 +51,22 @@ def test_observed_facts_skip_the_unknown():
     assert obs.size == 14 and obs.value.sum() == 1
     assert obs.labels[-1][2] == "walkout" and obs.value[-1] == 1
     assert [w.upto for w in obs.windows] == [1, 3, 6, 8, 12]
+
+
+def test_executor_tasks_give_the_same_statistics(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.calibrate import simulator
+    from sim.calibrate.spec import load_calibration
+
+    cal = load_calibration(ROOT / "calibrations" / "baseline.yaml")
+    series = simulator.prepare(cal.fit[1], cal.prior, ["exchange", "walkout"], seed=3)
+    theta = cal.prior.sample(np.random.default_rng(1), 50)
+    alone = simulator.run_series(series, cal.paths, theta, 20, None)
+    monkeypatch.setattr(simulator, "TASK", 16)
+    with ThreadPoolExecutor(2) as pool:
+        split = simulator.run_series(series, cal.paths, theta, 20, pool)
+    assert np.array_equal(alone, split)
+    # and a particle's facts depend on its index alone, not on the batch it came in
+    tail = simulator.run_series(series, cal.paths, theta[30:], 50, None)
+    assert np.array_equal(alone[30:], tail)

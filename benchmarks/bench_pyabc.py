@@ -15,6 +15,7 @@ and stop at the same final tolerance; pyabc runs single-core (SingleCoreSampler)
 
     python benchmarks/bench_pyabc.py toy
     python benchmarks/bench_pyabc.py baseline --particles 300
+    python benchmarks/bench_pyabc.py baseline --particles 300 --schedule 0.1154 0.0770 0.0385
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def run_ours(prior, simulate, n: int, eps: float, gens: int) -> dict:
             "tolerance": g.tolerance, "mean": m, "sd": float(np.sqrt(g.weights @ (x - m) ** 2))}
 
 
-def run_pyabc(prior, model, distance, observed, n: int, eps: float, gens: int) -> dict:
+def run_pyabc(prior, model, distance, observed, n: int, eps: float, gens: int,
+              schedule: list[float] | None = None) -> dict:
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -73,8 +75,9 @@ def run_pyabc(prior, model, distance, observed, n: int, eps: float, gens: int) -
         else:
             rvs[name] = pyabc.RV("norm", m.dist.mean, m.dist.sd)
     db = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "pyabc.db")
+    epsilon = pyabc.ListEpsilon(schedule) if schedule else pyabc.MedianEpsilon()
     smc = pyabc.ABCSMC(model, pyabc.Distribution(**rvs), distance, population_size=n,
-                       eps=pyabc.MedianEpsilon(), sampler=pyabc.sampler.SingleCoreSampler())
+                       eps=epsilon, sampler=pyabc.sampler.SingleCoreSampler())
     smc.new(db, observed)
     t0 = time.perf_counter()
     hist = smc.run(minimum_epsilon=eps, max_nr_populations=gens)
@@ -104,7 +107,7 @@ def toy(n: int, gens: int) -> None:
         print(f"{name:<6} {r}")
 
 
-def baseline(n: int, gens: int, eps: float) -> None:
+def baseline(n: int, gens: int, eps: float, schedule: list[float] | None) -> None:
     from sim.calibrate.simulator import EngineSimulator, prepare, series_seed, simulate_stats
     from sim.calibrate.spec import load_calibration
 
@@ -125,10 +128,11 @@ def baseline(n: int, gens: int, eps: float) -> None:
 
     print(f"baseline: {cal.prior.dim} parameters, {sim.observed.size} facts, N={n}, "
           f"final tolerance {eps:.4g}; loadavg {open('/proc/loadavg').read().strip()}")
-    r = run_ours(cal.prior, sim, n, eps, gens)
-    print(f"ours   {r}")
-    r = run_pyabc(cal.prior, model, dist, {"s": sim.observed}, n, eps, gens)
-    print(f"pyabc  {r}")
+    if schedule is None:
+        r = run_ours(cal.prior, sim, n, eps, gens)
+        print(f"ours   {r}")
+    r = run_pyabc(cal.prior, model, dist, {"s": sim.observed}, n, eps, gens, schedule)
+    print(f"pyabc  {r} (epsilon: {'list ' + str(schedule) if schedule else 'median'})")
 
 
 def main() -> None:
@@ -137,11 +141,15 @@ def main() -> None:
     ap.add_argument("--particles", type=int, default=1000)
     ap.add_argument("--generations", type=int, default=20)
     ap.add_argument("--tolerance", type=float, default=1 / 26)
+    ap.add_argument("--schedule", type=float, nargs="+",
+                    help="pyabc only, with a fixed list of tolerances (ListEpsilon) instead of "
+                    "the median of the last distances (MedianEpsilon stalls on a distance that "
+                    "takes few values)")
     a = ap.parse_args()
     if a.problem == "toy":
         toy(a.particles, a.generations)
     else:
-        baseline(a.particles, a.generations, a.tolerance)
+        baseline(a.particles, a.generations, a.tolerance, a.schedule)
 
 
 if __name__ == "__main__":

@@ -180,9 +180,8 @@ def smc(prior: Prior, simulate: Simulator, settings: Settings, seed: int,
                            "is already at the smallest distance seen")
             return res
         new = _next_generation(prior, simulate, settings, seed, last, eps)
-        if new is None:
-            res.stopped = (f"max_simulations ({settings.max_simulations:,}) reached during "
-                           f"generation {last.index + 1}; the posterior is generation {last.index}")
+        if isinstance(new, str):
+            res.stopped = f"{new}; the posterior is generation {last.index}"
             return res
         res.generations.append(new)
         if on_generation is not None:
@@ -217,7 +216,13 @@ def next_tolerance(gen: Generation, quantile: float = 0.5) -> float | None:
 
 
 def _next_generation(prior: Prior, simulate: Simulator, s: Settings, seed: int,
-                     last: Generation, eps: float) -> Generation | None:
+                     last: Generation, eps: float) -> Generation | str:
+    """The next generation at tolerance ``eps``, or why it was given up.
+
+    It is given up when ``max_simulations`` runs out, or when, after at least ``2 * particles``
+    simulations, fewer than ``min_acceptance`` of them were accepted: finishing it would cost
+    more than ``particles / min_acceptance`` simulations.
+    """
     rng = generation_rng(seed, last.index + 1)
     cov = 2.0 * weighted_cov(last.theta, last.weights)
     chol = np.linalg.cholesky(cov)
@@ -228,7 +233,11 @@ def _next_generation(prior: Prior, simulate: Simulator, s: Settings, seed: int,
     while n_kept < s.particles:
         room = s.max_simulations - (start + used)
         if room <= 0:
-            return None
+            return (f"max_simulations ({s.max_simulations:,}) reached during generation "
+                    f"{last.index + 1} (tolerance {eps:.4g}, {n_kept:,} of {used:,} accepted)")
+        if used >= 2 * s.particles and n_kept < s.min_acceptance * used:
+            return (f"generation {last.index + 1} (tolerance {eps:.4g}) accepted {n_kept:,} of "
+                    f"{used:,} simulations, below min_acceptance {s.min_acceptance:g}")
         want = math.ceil((s.particles - n_kept) / max(rate, 0.01) * 1.1)
         m = int(min(max(want, 64), s.batch, room))
         theta = _propose(prior, rng, last, chol, m)

@@ -113,3 +113,17 @@ def test_weighted_quantile():
     assert abc.weighted_quantile(x, w, 0.5) == 1.0
     assert abc.weighted_quantile(x, w, 0.6) == 2.0
     assert abc.weighted_quantile(x, w, 1.0) == 3.0
+
+
+def test_a_generation_accepting_too_little_is_given_up_early():
+    # a simulator whose distance is mostly noise: a tight tolerance accepts almost nothing
+    def simulate(theta: np.ndarray, start: int) -> np.ndarray:
+        rng = np.random.default_rng([1, start])
+        return np.round(rng.random(len(theta)) + 0.01 * theta[:, 0], 1)
+
+    s = abc.Settings(method="smc", particles=200, generations=30, max_simulations=1_000_000,
+                     min_acceptance=0.05, quantile=0.1)
+    res = abc.run(beta_prior(), simulate, s, seed=2)
+    assert "min_acceptance" in res.stopped
+    used = sum(g.simulations for g in res.generations)
+    assert used < 20_000  # not the whole budget

@@ -80,7 +80,9 @@ def run_pyabc(prior, model, distance, observed, n: int, eps: float, gens: int,
                        eps=epsilon, sampler=pyabc.sampler.SingleCoreSampler())
     smc.new(db, observed)
     t0 = time.perf_counter()
-    hist = smc.run(minimum_epsilon=eps, max_nr_populations=gens)
+    # a list schedule ends with its last tolerance (which may round the target up)
+    hist = smc.run(minimum_epsilon=schedule[-1] if schedule else eps,
+                   max_nr_populations=len(schedule) if schedule else gens)
     took = time.perf_counter() - t0
     df, w = hist.get_distribution(m=0)
     x = df["p0"].to_numpy()

@@ -79,11 +79,11 @@ class Outcome:
 
 def work_estimate(cal: Calibration, series: list[Series], held: list[Series]) -> Any:
     """The work of a calibration in replication-sessions, as :mod:`sim.scenario.budget` counts."""
-    b = cal.spec.budget
-    sims = b.max_simulations if cal.spec.method == "rejection" else b.max_simulations
     fit_sessions = sum(s.sessions for s in series)
     all_sessions = fit_sessions + sum(s.sessions for s in held)
-    work = sims * fit_sessions + 2 * cal.spec.predictive_runs * all_sessions
+    # every simulation runs each fitted series once; the predictive runs every series twice
+    work = cal.spec.budget.max_simulations * fit_sessions + (
+        2 * cal.spec.predictive_runs * all_sessions)
     return estimate(work, 1)
 
 

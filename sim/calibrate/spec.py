@@ -177,6 +177,12 @@ def load_calibration(path: str | os.PathLike[str]) -> Calibration:
         raise ScenarioError(sources.problem((), "a calibration file is a mapping starting with "
                                             f"'calibration: {CALIBRATION_VERSION}', found "
                                             f"{show(data)}"), shown)
+    if "calibration" not in data:
+        what = next((f" (this is a {kind} file: it has '{key}:')" for key, kind in (
+            ("schema", "scenario"), ("sweep", "sweep"), ("record", "record")) if key in data), "")
+        raise ScenarioError(sources.problem((), "not a calibration file" + what + "; a "
+                                            f"calibration file starts with 'calibration: "
+                                            f"{CALIBRATION_VERSION}'"), shown)
     found: list[tuple[tuple, str]] = []
     priors = data.pop("priors", None)  # key paths, not fields: pydantic checks those
     data = _drop_unknown(CalibrationFile, data, (), sources, found)

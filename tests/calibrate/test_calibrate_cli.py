@@ -163,3 +163,10 @@ def test_bad_calibration_files_exit_2_with_file_line_and_key(tmp_path, capsys, c
     assert expected in err, err
     assert main(["calibrate", str(cal), "--out", str(tmp_path / "o")]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_scenario_given_as_calibration_file_is_one_clear_error(capsys):
+    assert main(["calibrate", str(ROOT / "scenarios" / "istanbul_2025.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "not a calibration file (this is a scenario file" in err
+    assert err.count("\n") == 1

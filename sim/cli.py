@@ -25,6 +25,7 @@ examples:
   ceasefire explain scenarios/istanbul_2025.yaml --run 3     # one replication, round by round
   ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
   ceasefire sweep scenarios/sweeps/eu_pressure_x_edge.yaml --jobs 2
+  ceasefire calibrate calibrations/baseline.yaml             # ABC on the 2022 and 2025 series
 """
 
 
@@ -188,6 +189,10 @@ def _validate_any(path: str, validate_file: Callable[[str], list[str]]) -> list[
         from sim.records import validate_record
 
         return validate_record(path)
+    if isinstance(data, dict) and "calibration" in data and "schema" not in data:
+        from sim.calibrate.spec import validate_calibration
+
+        return validate_calibration(path)
     return validate_file(path)
 
 
@@ -335,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "trace and plots; see README, 'Limits')")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("validate", help="check scenario or sweep files without running them")
+    p = sub.add_parser("validate", help="check scenario, sweep, record or calibration files "
+                       "without running them")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
@@ -390,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_parsers(sub)
+    from sim.calibrate.cli import add_parser as add_calibrate
+
+    add_calibrate(sub)
     return parser
 
 

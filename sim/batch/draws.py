@@ -5,7 +5,8 @@ that ``SeedSequence(master).spawn(runs)`` gives), reduced to a 63-bit integer se
 reproduces the replication: ``numpy.random.default_rng(seed)``. Every random number a
 replication uses is drawn up front from its own generator, in this fixed order:
 
-1. one value per uncertain input, in the order of the resolved scenario's fields;
+1. one value per uncertain input, in the order of the resolved scenario's fields (a
+   calibrated posterior takes one uniform per file, the first time a key names it);
 2. event uniforms, one per event;
 3. one durability uniform;
 4. then, round by round, one block of standard normals per round: the battlefield shock, the
@@ -38,8 +39,8 @@ class SampledInput(Protocol):
         """The input's key path (the ``param.<path>`` column)."""
         ...
 
-    def sample(self, rng: np.random.Generator) -> float:
-        """One value from the input's distribution."""
+    def sample(self, rng: np.random.Generator, rows: dict[str, int] | None = None) -> float:
+        """One value from the input's distribution (``rows``: the replication's posterior rows)."""
         ...
 
 
@@ -107,8 +108,9 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
     width = 1 + A * n_i + 4 * A + 1  # one round's block of normals
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(int(seed))
+        rows: dict[str, int] = {}  # posterior rows picked by this replication, by file
         for inp in inputs:
-            samples[inp.path][k] = inp.sample(rng)
+            samples[inp.path][k] = inp.sample(rng, rows)
         u_event[k] = rng.random(n_events)
         u_durability[k] = rng.random()
         block = rng.standard_normal((T, width))

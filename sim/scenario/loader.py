@@ -64,10 +64,46 @@ def _load(shown: str, overrides: Iterable[str]) -> Scenario:
             + f"; {files} writes the schema 2 file"), stacklevel=3)
     data = apply_overrides(data, sources, overrides, rename=_renamed if migrated else None)
     _check_version(data, sources)
+    _resolve_posteriors(data, sources, ())
     try:
-        return Scenario.model_validate(data)
+        scn = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, sources, data), shown) from None
+    _check_posteriors(scn, sources, shown)
+    return scn
+
+
+def _resolve_posteriors(node: Any, sources: SourceMap, path: tuple[str, ...]) -> None:
+    """Make each ``{dist: posterior, file: F}`` name F relative to the file that wrote it."""
+    if isinstance(node, dict):
+        if node.get("dist") == "posterior" and isinstance(node.get("file"), str):
+            origin = sources.locate((*path, "file"))
+            if origin.override is None and not os.path.isabs(node["file"]):
+                node["file"] = os.path.normpath(
+                    os.path.join(os.path.dirname(origin.file), node["file"]))
+            return
+        for key, value in node.items():
+            _resolve_posteriors(value, sources, (*path, str(key)))
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            _resolve_posteriors(value, sources, (*path, str(k)))
+
+
+def _check_posteriors(scn: Scenario, sources: SourceMap, shown: str) -> None:
+    """Refuse a posterior whose file or column is missing (file, line, key in the message)."""
+    from sim.scenario.numbers import Posterior
+    from sim.scenario.uncertain import uncertain_inputs
+
+    problems = []
+    for inp in uncertain_inputs(scn):
+        if isinstance(inp.dist, Posterior):
+            from sim.scenario import posterior
+
+            why = posterior.check(inp.dist, inp.path)
+            if why:
+                problems.append(sources.problem(tuple(inp.path.split(".")), why))
+    if problems:
+        raise ScenarioError(problems, shown)
 
 
 def key_origin(path: str | os.PathLike[str], key: str, overrides: Iterable[str] = ()) -> str:

@@ -157,8 +157,34 @@ class Choice(_Dist):
         return float(np.dot(weights, self.values) / weights.sum())
 
 
+class Posterior(_Dist):
+    """A calibrated posterior ``{dist: posterior, file: DIR or posterior.parquet}``.
+
+    ``file`` is a folder written by ``ceasefire calibrate`` (or its ``posterior.parquet``),
+    relative to the scenario file that names it. Each replication picks one posterior row,
+    by weight, with one uniform of its own stream, and every key of the scenario that names the
+    same file takes its value from that row: the joint draws of the posterior are kept. The
+    column is ``param.<key path>`` unless ``param`` names another key path.
+    """
+
+    dist: Literal["posterior"] = Field(description="Distribution kind.")
+    file: str = Field(min_length=1, description=(
+        "A calibration folder or its posterior.parquet, relative to the scenario file."))
+    param: str | None = Field(default=None, description=(
+        "The calibrated key path whose column to use (default: this key's own path)."))
+
+    def draw(self, rng: np.random.Generator) -> float:  # pragma: no cover - needs the path
+        """Not used: a posterior key is drawn with its path (``draw_row``)."""
+        raise TypeError("a posterior is drawn through sim.scenario.posterior")
+
+    def expectation(self) -> float:  # pragma: no cover - needs the path
+        """Not used: the mean needs the key path (``sim.scenario.posterior.mean``)."""
+        raise TypeError("a posterior's mean is taken through sim.scenario.posterior")
+
+
 DIST_CLASSES: dict[str, type[_Dist]] = {
     "normal": Normal, "uniform": Uniform, "triangular": Triangular, "beta": Beta, "choice": Choice,
+    "posterior": Posterior,
 }
 
 
@@ -174,12 +200,13 @@ Distribution = Annotated[
         Annotated[Triangular, Tag("<triangular>")],
         Annotated[Beta, Tag("<beta>")],
         Annotated[Choice, Tag("<choice>")],
+        Annotated[Posterior, Tag("<posterior>")],
     ],
     Discriminator(_dist_tag),
 ]
 """Any of the distributions, chosen by its ``dist`` key."""
 
-DistributionT = Normal | Uniform | Triangular | Beta | Choice
+DistributionT = Normal | Uniform | Triangular | Beta | Choice | Posterior
 LOC_TAGS = frozenset({NUMBER_TAG, DIST_TAG} | {f"<{name}>" for name in DIST_CLASSES})
 """Markers pydantic puts into error locations for these unions; not part of any key path."""
 

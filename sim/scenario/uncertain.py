@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.scenario.models import Scenario
-from sim.scenario.numbers import DistributionT, is_distribution
+from sim.scenario.numbers import DistributionT, Posterior, is_distribution
 from sim.scenario.paths import classify, field_type
 from sim.scenario.strategy import Strategy
 
@@ -41,14 +41,32 @@ class UncertainInput:
     lo: float
     hi: float
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def sample(self, rng: np.random.Generator, rows: dict[str, int] | None = None) -> float:
         """Draw one value from ``rng`` and clip it into ``[lo, hi]``.
 
         Normal, uniform, triangular, beta and choice use ``rng.normal``, ``rng.uniform``,
         ``rng.triangular``, ``rng.beta`` and ``rng.choice`` respectively. Only ``rng`` is used,
-        so a replication's values depend on its own stream alone.
+        so a replication's values depend on its own stream alone. A posterior
+        (:mod:`sim.scenario.posterior`) reads the row this replication picked from its file,
+        kept in ``rows`` (one dict per replication), so its keys are drawn jointly.
         """
-        return float(min(max(self.dist.draw(rng), self.lo), self.hi))
+        if isinstance(self.dist, Posterior):
+            from sim.scenario import posterior
+
+            value = posterior.draw(self.dist, self.path, rng, {} if rows is None else rows)
+        else:
+            value = self.dist.draw(rng)
+        return float(min(max(value, self.lo), self.hi))
+
+    def mean(self) -> float:
+        """The distribution's mean (a posterior's weighted mean), clipped into the range."""
+        if isinstance(self.dist, Posterior):
+            from sim.scenario import posterior
+
+            value = posterior.mean(self.dist, self.path)
+        else:
+            value = self.dist.expectation()
+        return float(min(max(value, self.lo), self.hi))
 
 
 def uncertain_inputs(scn: Scenario) -> list[UncertainInput]:
@@ -92,5 +110,5 @@ def at_means(scn: Scenario) -> Scenario:
         node = data
         for key in keys[:-1]:
             node = node[key]
-        node[keys[-1]] = float(min(max(inp.dist.expectation(), inp.lo), inp.hi))
+        node[keys[-1]] = inp.mean()
     return type(scn).model_validate(data)

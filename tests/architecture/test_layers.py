@@ -1,10 +1,12 @@
 """The layers call only downward, and no module imports a layer above it (even lazily).
 
-cli -> API -> sweep -> plots -> results -> engine -> records -> scenario -> protocols -> batch ->
-strategies -> rules. The scenario layer sits above the protocols because it checks protocol
-names against their registry; nothing below it reads a scenario file. Records sit just above
-it: a record loads the scenario it names, and nothing in the model reads a record. A package's
-command-line module (``sim.sweep.cli``) belongs to the CLI layer.
+cli -> API -> calibrate -> sweep -> plots -> results -> engine -> records -> scenario ->
+protocols -> batch -> strategies -> rules. The scenario layer sits above the protocols because
+it checks protocol names against their registry; nothing below it reads a scenario file.
+Records sit just above it: a record loads the scenario it names, and nothing in the model reads
+a record. A package's command-line module (``sim.sweep.cli``, ``sim.calibrate.cli``) belongs to
+the CLI layer. Calibration sits above the sweeps: it reuses their executors, folder writing and
+overrides.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pytest
 SIM = Path(__file__).resolve().parents[2] / "sim"
 
 LAYERS = ["rules", "strategies", "batch", "protocols", "scenario", "records", "engine", "results",
-          "plots", "sweep", "api", "cli"]
+          "plots", "sweep", "calibrate", "api", "cli"]
 API = {"api", "experiment", "explain", "__init__"}
 CLI = {"cli", "cli_types", "__main__"}
 

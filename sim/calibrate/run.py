@@ -40,6 +40,7 @@ from sim.calibrate.scores import base_rate_forecast, base_rates, interval, predi
 from sim.calibrate.simulator import EngineSimulator, Series, prepare, run_series, series_seed
 from sim.calibrate.spec import Calibration, load_calibration
 from sim.results.errors import ResultsError
+from sim.results.folders import kind_of, marker
 from sim.results.store import (
     _move_into_place,
     _sha256,
@@ -51,7 +52,7 @@ from sim.scenario import ScenarioError
 from sim.scenario.budget import WORK_LIMIT, estimate
 from sim.sweep import store
 
-KIND = "ceasefire-sim calibration"
+KIND = "calibration"
 GEN_DIR = "generations"
 POSTERIOR_FILE = "posterior.parquet"
 FILES = ("calibration.yaml", POSTERIOR_FILE, "generations.parquet", "predictive.parquet",
@@ -132,12 +133,12 @@ def run_calibration(path: str | Path, out_dir: str | Path | None = None, *,
     else:
         target = (Path(out_dir) if out_dir is not None else default_run_dir(
             Path(root) / "calibrations", cal.name, cal.spec.seed)).absolute()
-        check_target(target, force)
+        check_target(target, force, KIND)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.name}.partial-{secrets.token_hex(4)}"
         (tmp / GEN_DIR).mkdir(parents=True)
         done = []
-    manifest: dict[str, Any] = {"kind": KIND, "status": "running", "target": str(target),
+    manifest: dict[str, Any] = {**marker(KIND), "status": "running", "target": str(target),
                 "problem_sha256": cal.problem_hash(), "calibration_file": str(cal.file),
                 "seed": cal.spec.seed, "method": cal.spec.method, "version": sim.__version__,
                 "command": command or shlex.join(sys.argv), "started": _now(),
@@ -176,7 +177,7 @@ def run_calibration(path: str | Path, out_dir: str | Path | None = None, *,
     manifest["files"] = {n: {"bytes": (tmp / n).stat().st_size, "sha256": _sha256(tmp / n)}
                          for n in FILES}
     store.write_json(tmp / "manifest.json", manifest)
-    _move_into_place(tmp, target, True)
+    _move_into_place(tmp, target, force, KIND)
     return Outcome(target, summary)
 
 
@@ -205,7 +206,7 @@ def _open_resume(folder: Path, cal: Calibration) -> tuple[Path, Path, list[abc.G
     except (OSError, json.JSONDecodeError):
         raise ResultsError(f"{folder}: not a calibration folder (no readable manifest.json)"
                            ) from None
-    if m.get("kind") != KIND:
+    if kind_of(m) != KIND:
         raise ResultsError(f"{folder}: not a calibration folder")
     if m.get("status") == "complete":
         raise ResultsError(f"{folder}: this calibration is complete; nothing to resume")

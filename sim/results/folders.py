@@ -11,7 +11,8 @@ as it is).
 
 Folders written before the marker existed are recognised by the fields their manifests always
 had: a run's manifest by ``"package": "ceasefire-sim"`` with ``runs``, ``engine`` and
-``files``, a sweep's by ``"kind": "ceasefire-sim sweep"``.
+``files``, a sweep's by ``"kind": "ceasefire-sim sweep"``, a calibration's by ``"kind":
+"ceasefire-sim calibration"``.
 """
 
 from __future__ import annotations
@@ -32,10 +33,15 @@ CONTENTS: dict[str, frozenset[str]] = {
                       "sessions.parquet", "summary.json", "meta.json", "plots"}),
     "sweep": frozenset({"sweep.yaml", "scenario.yaml", "manifest.json", "points",
                         "points.parquet", "sensitivity.parquet", "plots"}),
+    "calibration": frozenset({"calibration.yaml", "manifest.json", "posterior.parquet",
+                              "generations.parquet", "predictive.parquet", "summary.json",
+                              "generations", "prior_posterior.png", "predictive.png"}),
 }
 
 #: The sweep manifests' ``kind`` before the marker.
 LEGACY_SWEEP_KIND = "ceasefire-sim sweep"
+#: The calibration manifests' ``kind`` before the marker.
+LEGACY_CALIBRATION_KIND = "ceasefire-sim calibration"
 
 #: A manifest larger than this is nobody's manifest of ours.
 MAX_MANIFEST_BYTES = 64 * 1024**2
@@ -69,6 +75,8 @@ def kind_of(manifest: dict[str, Any] | None) -> str | None:
     if manifest.get("tool") is None:  # written before the marker
         if manifest.get("kind") == LEGACY_SWEEP_KIND:
             return "sweep"
+        if manifest.get("kind") == LEGACY_CALIBRATION_KIND:
+            return "calibration"
         if manifest.get("package") == TOOL and "kind" not in manifest and all(
                 k in manifest for k in ("runs", "engine", "files")):
             return "run"

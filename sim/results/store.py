@@ -396,13 +396,13 @@ def _sha256(path: Path) -> str:
 # --- writing --------------------------------------------------------------------------------
 
 
-def check_target(out_dir: Path | str, force: bool) -> None:
+def check_target(out_dir: Path | str, force: bool, kind: str = "run") -> None:
     """Refuse an output folder that cannot or must not be written, before any work is done.
 
     A non-empty folder is refused unless ``force``; even with ``force`` only an earlier result
-    folder of ``ceasefire run`` (its manifest's marker says so, :mod:`sim.results.folders`)
-    holding nothing else is replaced, never an arbitrary folder nor a sweep. The parent must be
-    a folder that can be created and written.
+    folder of the same ``kind`` (``run``, ``calibration``; its manifest's marker says so,
+    :mod:`sim.results.folders`) holding nothing else is replaced, never an arbitrary folder nor
+    a folder of another kind. The parent must be a folder that can be created and written.
 
     Raises:
         OutputExistsError: the folder exists and may not be replaced.
@@ -417,7 +417,7 @@ def check_target(out_dir: Path | str, force: bool) -> None:
                 f"output folder {out_dir} exists and is not empty; "
                 "choose another folder or use --force to replace it"
             )
-        problem = replace_problem(out_dir, "run")
+        problem = replace_problem(out_dir, kind)
         if problem is not None:
             raise OutputExistsError(problem)
     parent = out_dir.absolute().parent
@@ -519,8 +519,8 @@ def _publish(tmp: Path, target: Path | None, root: Path | str, scenario_name: st
     return target
 
 
-def _move_into_place(tmp: Path, target: Path, force: bool) -> None:
-    """Rename the finished ``tmp`` to ``target``, replacing an old folder only now."""
+def _move_into_place(tmp: Path, target: Path, force: bool, kind: str = "run") -> None:
+    """Rename the finished ``tmp`` to ``target``, replacing an old folder of ``kind`` only now."""
     if not target.exists():
         os.rename(tmp, target)
         return
@@ -530,7 +530,7 @@ def _move_into_place(tmp: Path, target: Path, force: bool) -> None:
         return
     if not force:  # appeared while we were writing
         raise OutputExistsError(f"output folder {target} appeared while writing; not replaced")
-    problem = replace_problem(target, "run")  # it may have changed while the runs went on
+    problem = replace_problem(target, kind)  # it may have changed while the runs went on
     if problem is not None:
         raise OutputExistsError(problem)
     old = temp_name(target, "old")

@@ -86,6 +86,26 @@ def test_existing_folder_refused_without_force(tmp_path, capsys):
     assert "--force" in capsys.readouterr().err
 
 
+def test_force_replaces_a_calibration_folder_only(tmp_path, capsys):
+    cal = tiny_file(tmp_path)
+    out = tmp_path / "cal"
+    assert main(["calibrate", str(cal), "--out", str(out), "--quiet", "--no-plots"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["kind"] == "calibration"
+    assert main(["calibrate", str(cal), "--out", str(out), "--quiet", "--no-plots",
+                 "--force"]) == 0
+    run = tmp_path / "run"
+    assert main(["run", str(ROOT / "tests" / "scenarios" / "tiny_two_party.yaml"), "--runs", "5",
+                 "--no-plots", "--quiet", "--out", str(run)]) == 0
+    before = sorted(p.name for p in run.iterdir())
+    capsys.readouterr()
+    assert main(["calibrate", str(cal), "--out", str(run), "--quiet", "--force"]) == 2
+    assert "not a calibration" in capsys.readouterr().err
+    assert sorted(p.name for p in run.iterdir()) == before
+    assert main(["run", str(ROOT / "tests" / "scenarios" / "tiny_two_party.yaml"), "--runs", "5",
+                 "--no-plots", "--quiet", "--out", str(out), "--force"]) == 2
+    assert (out / "posterior.parquet").is_file()
+
+
 def test_budget_refused_with_the_estimate(tmp_path, capsys):
     cal = tiny_file(tmp_path, budget="{particles: 40, max_simulations: 100000000}")
     assert main(["calibrate", str(cal), "--out", str(tmp_path / "x")]) == 2

@@ -3,7 +3,7 @@
 Two studies on a synthetic series: the 2025 Istanbul scenario observed at each of its first 8
 sessions (exchange, ceasefire, main-track agreement and walkout every session: 32 facts),
 with three calibrated inputs (humanitarian.rate, humanitarian.trust_effect,
-negotiation.acceptance_noise) under the priors of calibrations/baseline.yaml.
+negotiation.acceptance_noise) under the priors of scenarios/calibration/baseline.yaml.
 
 1. reference table: M prior draws, one engine replication each; each of the first T rows in
    turn is the truth and its posterior is the `keep` nearest other rows (rejection ABC).

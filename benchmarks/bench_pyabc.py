@@ -4,7 +4,7 @@ Problems:
   toy       normal-normal (prior N(0, 1), 10 observations of N(mu, 1) with mean 0.8; the exact
             posterior is N(8/11, 1/11)): a simulator that costs nothing, so what is measured is
             the ABC machinery.
-  baseline  calibrations/baseline.yaml: its priors, its fitted series and its distance, the engine
+  baseline  scenarios/calibration/baseline.yaml: its priors, its fitted series and its distance, the engine
             as the simulator. Ours hands each batch of particles to the engine at once; pyabc
             calls the model once per particle (one replication per call).
 
@@ -113,7 +113,7 @@ def baseline(n: int, gens: int, eps: float, schedule: list[float] | None) -> Non
     from sim.calibrate.simulator import EngineSimulator, prepare, series_seed, simulate_stats
     from sim.calibrate.spec import load_calibration
 
-    cal = load_calibration(ROOT / "calibrations" / "baseline.yaml")
+    cal = load_calibration(ROOT / "scenarios" / "calibration" / "baseline.yaml")
     fit = [prepare(r, cal.prior, cal.spec.statistics.facts, series_seed(cal.spec.seed, i))
            for i, r in enumerate(cal.fit)]
     sim = EngineSimulator(fit, cal.paths, cal.spec.distance)

@@ -15,7 +15,7 @@ from typing import Any
 from sim.cli_types import positive as _positive
 
 HELP = """\
-Fit the priors of CALIBRATION (a calibration YAML file, see calibrations/) to the recorded
+Fit the priors of CALIBRATION (a calibration YAML file, see scenarios/calibration/) to the recorded
 series it fits, by approximate Bayesian computation on the vector engine (rejection or ABC-SMC,
 every particle one replication in a batch), then score the posterior predictive on the series
 it holds out against the prior predictive and a base-rate forecast. Writes a folder with
@@ -24,9 +24,9 @@ and predictive.png. The same seed gives the same posterior, byte for byte."""
 
 EPILOG = """\
 examples:
-  ceasefire calibrate calibrations/baseline.yaml
-  ceasefire calibrate calibrations/baseline.yaml --jobs 2 --out results/cal
-  ceasefire calibrate calibrations/baseline.yaml --resume results/calibrations/.x.partial-1a2b
+  ceasefire calibrate scenarios/calibration/baseline.yaml
+  ceasefire calibrate scenarios/calibration/baseline.yaml --jobs 2 --out results/cal
+  ceasefire calibrate scenarios/calibration/baseline.yaml --resume results/calibrations/.x.partial-1a2b
 
 A scenario then uses the posterior as its inputs with {dist: posterior, file: DIR} at each
 calibrated key (joint draws kept)."""

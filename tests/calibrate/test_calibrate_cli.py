@@ -156,8 +156,8 @@ def test_resume_continues_to_the_same_posterior(tmp_path):
 
 
 def test_shipped_calibration_validates(capsys):
-    assert main(["validate", str(ROOT / "calibrations" / "baseline.yaml")]) == 0
-    cal = load_calibration(ROOT / "calibrations" / "baseline.yaml")
+    assert main(["validate", str(ROOT / "scenarios" / "calibration" / "baseline.yaml")]) == 0
+    cal = load_calibration(ROOT / "scenarios" / "calibration" / "baseline.yaml")
     assert [r.record.name for r in cal.fit] == ["istanbul-2022", "istanbul-2025"]
     assert [r.record.name for r in cal.hold_out] == ["trilaterals-2026"]
 

@@ -59,7 +59,7 @@ def test_executor_tasks_give_the_same_statistics(monkeypatch):
     from sim.calibrate import simulator
     from sim.calibrate.spec import load_calibration
 
-    cal = load_calibration(ROOT / "calibrations" / "baseline.yaml")
+    cal = load_calibration(ROOT / "scenarios" / "calibration" / "baseline.yaml")
     series = simulator.prepare(cal.fit[1], cal.prior, ["exchange", "walkout"], seed=3)
     theta = cal.prior.sample(np.random.default_rng(1), 50)
     alone = simulator.run_series(series, cal.paths, theta, 20, None)

@@ -4,9 +4,9 @@ Problems:
   toy       normal-normal (prior N(0, 1), 10 observations of N(mu, 1) with mean 0.8; the exact
             posterior is N(8/11, 1/11)): a simulator that costs nothing, so what is measured is
             the ABC machinery.
-  baseline  scenarios/calibration/baseline.yaml: its priors, its fitted series and its distance, the engine
-            as the simulator. Ours hands each batch of particles to the engine at once; pyabc
-            calls the model once per particle (one replication per call).
+  baseline  scenarios/calibration/baseline.yaml: its priors, its fitted series and its
+            distance, the engine as the simulator. Ours hands each batch of particles to the
+            engine at once; pyabc calls the model once per particle (one replication per call).
 
 Both use a population of N particles, the median of the last distances as the next tolerance,
 and stop at the same final tolerance; pyabc runs single-core (SingleCoreSampler) like ours with

@@ -175,17 +175,3 @@ def run(
     res = simulate(scenario, runs=runs, seed=seed, engine=engine, jobs=jobs,
                    trace_runs=trace_runs, progress=progress)
     return Result(res, source, at_means)
-
-
-def sweep(path: str | Path, out: str | Path | None = None, *, jobs: int = 1,
-          executor: str = "local", resume: str | Path | None = None, force: bool = False,
-          plots: bool = True, root: str | Path = "results") -> Path:
-    """Run (or resume) the sweep file ``path``; return its folder (``points.parquet`` etc.).
-
-    See :func:`sim.sweep.run.run_sweep` for the options; read the folder back with
-    :func:`sim.sweep.read_sweep_dir`.
-    """
-    from sim.sweep.run import run_sweep
-
-    return run_sweep(path, out, root=root, executor=executor, jobs=jobs, resume=resume,
-                     force=force, plots=plots, command="sim.sweep")

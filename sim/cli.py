@@ -25,7 +25,7 @@ examples:
   ceasefire explain scenarios/istanbul_2025.yaml --run 3     # one replication, round by round
   ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
   ceasefire sweep scenarios/sweeps/eu_pressure_x_edge.yaml --jobs 2
-  ceasefire calibrate scenarios/calibration/baseline.yaml             # ABC on the 2022 and 2025 series
+  ceasefire calibrate scenarios/calibration/baseline.yaml  # ABC on the 2022 and 2025 series
 """
 
 

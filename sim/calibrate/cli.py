@@ -26,7 +26,8 @@ EPILOG = """\
 examples:
   ceasefire calibrate scenarios/calibration/baseline.yaml
   ceasefire calibrate scenarios/calibration/baseline.yaml --jobs 2 --out results/cal
-  ceasefire calibrate scenarios/calibration/baseline.yaml --resume results/calibrations/.x.partial-1a2b
+  ceasefire calibrate scenarios/calibration/baseline.yaml \
+      --resume results/calibrations/.x.partial-1a2b
 
 A scenario then uses the posterior as its inputs with {dist: posterior, file: DIR} at each
 calibrated key (joint draws kept)."""

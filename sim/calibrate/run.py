@@ -361,3 +361,19 @@ def report_lines(out: Outcome) -> list[str]:
 
 __all__ = ["CalibrationInterrupted", "Outcome", "report_lines",
            "run_calibration"]
+
+
+def calibrate(path: str | Path, out: str | Path | None = None, *, jobs: int = 1,
+              executor: str = "local", resume: str | Path | None = None, force: bool = False,
+              plots: bool = True, allow_large: bool = False,
+              root: str | Path = "results") -> Path:
+    """Run (or resume) the calibration file ``path``; return its folder.
+
+    This is ``sim.calibrate(...)`` of the public API; see :func:`run_calibration` for the
+    options. The folder's ``posterior.parquet`` holds the weighted particles, ``summary.json``
+    the diagnostics, intervals and held-out scores, and the folder itself can be named as
+    ``{dist: posterior, file: FOLDER}`` in a scenario file.
+    """
+    return run_calibration(path, out, root=root, executor=executor, jobs=jobs, resume=resume,
+                           force=force, allow_large=allow_large, plots=plots,
+                           command="sim.calibrate").path

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,3 +55,21 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, which is also the public function ``sim.sweep(...)`` when called.
+
+    Importing a submodule (``import sim.sweep.run``) binds the name ``sweep`` of the package
+    ``sim`` to this package, where the public API has the function ``sim.sweep``: calling
+    the package calls that function (:func:`sim.sweep.run.sweep`), so ``sim.sweep(...)``
+    works whatever was imported first.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from sim.sweep.run import sweep
+
+        return sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -471,3 +471,15 @@ def _stop(folder: Path, manifest: dict[str, Any], session: dict[str, Any], n_poi
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sweep(path: str | Path, out: str | Path | None = None, *, jobs: int = 1,
+          executor: str = "local", resume: str | Path | None = None, force: bool = False,
+          plots: bool = True, root: str | Path = "results") -> Path:
+    """Run (or resume) the sweep file ``path``; return its folder (``points.parquet`` etc.).
+
+    This is ``sim.sweep(...)`` of the public API. See :func:`run_sweep` for the options; read
+    the folder back with :func:`sim.sweep.read_sweep_dir`.
+    """
+    return run_sweep(path, out, root=root, executor=executor, jobs=jobs, resume=resume,
+                     force=force, plots=plots, command="sim.sweep")

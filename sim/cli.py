@@ -192,21 +192,28 @@ def cmd_list(args: argparse.Namespace) -> int:
     """List shipped scenarios, strategies and protocols."""
     from sim.protocols import get as get_protocol
     from sim.protocols import names as protocol_names
-    from sim.scenario import load_scenario, shipped_scenarios
+    from sim.scenario import load_scenario, shipped_scenarios, shipped_sweeps
     from sim.scenario.errors import ScenarioError
+    from sim.scenario.shipped import shipped_dir
     from sim.strategies import get, names
 
-    print("Shipped scenarios:")
+    folder = shipped_dir()
+    where = "none in this installation" if folder is None else _shown(folder)
+    print(f"Shipped scenarios ({where}; run one by its name, e.g. "
+          "`ceasefire run istanbul_2025`):")
     paths = shipped_scenarios()
-    shown = [os.path.relpath(p) if not os.path.relpath(p).startswith("..") else str(p)
-             for p in paths]
-    width = max((len(s) for s in shown), default=0)
-    for path, label in zip(paths, shown, strict=True):
+    width = max((len(p.stem) for p in [*paths, *shipped_sweeps()]), default=0) + 2
+    for path in paths:
         try:
             title = load_scenario(path).title
         except ScenarioError:
             title = "(does not validate)"
-        print(f"  {label:<{width}}  {title}")
+        print(f"  {path.stem:<{width}}  {title}")
+    sweeps = shipped_sweeps()
+    if sweeps:
+        print("Shipped sweeps (`ceasefire sweep baseline_sobol`):")
+        for path in sweeps:
+            print(f"  {path.stem:<{width}}  {_sweep_line(path)}")
     print("Strategies:")
     for name in names():
         doc = (get(name).__doc__ or "").strip().splitlines()[0]
@@ -215,6 +222,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name in protocol_names():
         print(f"  {name:<17} {get_protocol(name).help}")
     return 0
+
+
+def _sweep_line(path: Path) -> str:
+    """What a shipped sweep file does, in a few words."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        params = list(data.get("parameters") or {})
+        return (f"{data.get('design', 'grid')} design over {len(params)} parameter"
+                f"{'' if len(params) == 1 else 's'} of {Path(str(data['scenario'])).stem}")
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError):
+        return "(cannot be read)"
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it lies below it, else absolute."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -293,6 +319,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    """The version of ceasefire-sim (``sim.__version__``)."""
+    import sim
+
+    return sim.__version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ceasefire`` command."""
     parser = argparse.ArgumentParser(
@@ -302,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"ceasefire-sim {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -337,14 +371,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("validate", help="check scenario or sweep files without running them")
+    p = sub.add_parser(
+        "validate", help="check scenario or sweep files without running them",
+        description="Check each FILE as `run` (or `sweep`) would read it, without running it: a "
+        "scenario file with its `extends` bases, a sweep file (`sweep: 1`) with its base "
+        "scenario and every point, or a record file. Prints `FILE: ok`, or every problem with "
+        "its file, line, column and key path and what was expected; exit status 2 if any "
+        "file is invalid.")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("list", help="list shipped scenarios, strategies and protocols")
+    p = sub.add_parser(
+        "list", help="list shipped scenarios, strategies and protocols",
+        description="List the scenarios shipped with ceasefire-sim (with their titles; `run`, "
+        "`explain` and `compare` also take a shipped scenario by its name, e.g. "
+        "`ceasefire run istanbul_2025`), the concession strategies a scenario may name "
+        "(`actors.<id>.strategy.name`) and the negotiation protocols "
+        "(`negotiation.protocol`).")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("explain", help="tell one replication round by round")
+    p = sub.add_parser(
+        "explain", help="tell one replication round by round",
+        description="Tell replication K of SCENARIO session by session: the sampled inputs, "
+        "what each side believed about the war, the text on the table, who accepted it and "
+        "why, what was initialled, ratified or settled, the exchanges, the events that fired "
+        "and the outcome. Replication K is the row `run == K` of the runs.parquet that "
+        "`ceasefire run` writes with the same seed. Under the expected-utility protocol it "
+        "tells the forecast round by round.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument(
         "--run",
@@ -356,11 +409,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_options(p)
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("plot", help="redraw the plots of a result folder")
-    p.add_argument("folder", metavar="DIR", help="a result folder written by `ceasefire run`")
+    p = sub.add_parser(
+        "plot", help="redraw the plots of a result or sweep folder",
+        description="Redraw the figures of DIR from its saved files (nothing is run again): "
+        "for a result folder of `ceasefire run` its plots/ folder, for a sweep folder of "
+        "`ceasefire sweep` the sweep figures. The folder's tables are not changed.")
+    p.add_argument("folder", metavar="DIR",
+                   help="a result folder of `ceasefire run` or a sweep folder of "
+                        "`ceasefire sweep`")
     p.set_defaults(func=cmd_plot)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    p = sub.add_parser(
+        "schema", help="print the JSON Schema of scenario files (for editors)",
+        description="Print a JSON Schema (draft 2020-12) of scenario files on standard output, "
+        "with a description of every key, for editors that complete and check YAML as it is "
+        "typed (see README, 'Editor support'). A file with `extends` is checked as a partial "
+        "scenario (the keys it inherits may be missing); a file without it must be complete. "
+        "The schema checks the form of each key; `ceasefire validate` also checks what relates "
+        "keys to each other.")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(

@@ -22,7 +22,7 @@ from sim.protocols import get as get_protocol
 from sim.results import write_run_dir
 from sim.results.provenance import package_versions
 from sim.results.store import RunDirWriter, check_target, read_runs
-from sim.scenario import Scenario, load_scenario, resolved_yaml
+from sim.scenario import Scenario, load_scenario, resolve_scenario_path, resolved_yaml
 from sim.scenario import at_means as means_of
 
 
@@ -162,6 +162,7 @@ def run_scenario(
     """Load ``path``, run it, write a new result folder and (optionally) its plots.
 
     Args:
+        path: the scenario file, or the name of a shipped scenario (``istanbul_2025``).
         loaded: the scenario already loaded from ``path`` with ``overrides`` (as the command
             line does, to size its progress bar), so that the file is read and validated once
             per run; by default it is loaded here.
@@ -171,6 +172,7 @@ def run_scenario(
         ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
     """
     started = datetime.now(UTC)
+    path = resolve_scenario_path(path)  # a shipped scenario's name -> its file
     scn = loaded if loaded is not None else load_scenario(path, overrides=list(overrides))
     if at_means:
         scn = means_of(scn)

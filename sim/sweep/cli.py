@@ -125,9 +125,11 @@ def _fail(exc: BaseException) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Handle ``ceasefire sweep``."""
     from sim.results.errors import ResultsError
-    from sim.scenario import ScenarioError
+    from sim.scenario import ScenarioError, resolve_scenario_path
     from sim.sweep.errors import SweepInterrupted
     from sim.sweep.run import run_sweep
+
+    args.sweep = resolve_scenario_path(args.sweep, kind="sweeps")  # a shipped sweep's name
 
     bar = _Bar(args.quiet, "sweep")
     argv = getattr(args, "argv", None)

@@ -145,7 +145,9 @@ def _signed(x: float) -> str:
 
 
 def _load(item: str, runs: int | None, seed: int | None, jobs: int) -> Item:
-    path = Path(item)
+    from sim.scenario import resolve_scenario_path
+
+    path = Path(resolve_scenario_path(item))
     if path.is_dir():
         from sim.results import read_run_dir
         from sim.sweep.store import is_sweep_dir

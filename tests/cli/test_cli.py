@@ -118,7 +118,7 @@ def test_validate_schema_list_explain_plot(tmp_path, capsys):
     assert "actors" in schema["properties"]
     assert main(["list"]) == 0
     listed = capsys.readouterr().out
-    assert "istanbul_2025.yaml" in listed and "boulware" in listed and "mediated" in listed
+    assert "istanbul_2025 " in listed and "boulware" in listed and "mediated" in listed
     assert main(["explain", str(TINY), "--run", "2"]) == 0
     story = capsys.readouterr().out
     assert "Session 1" in story and "Outcome:" in story
@@ -155,3 +155,41 @@ def test_python_dash_m_sim_works():
     done = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "ceasefire" in done.stdout
+
+
+def test_version_and_every_command_has_a_description(capsys):
+    import sim
+    from sim.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--version"])
+    assert sim.__version__ in capsys.readouterr().out
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name, parser in sub.choices.items():
+        assert parser.description and len(parser.description) > 40, name
+
+
+def test_shipped_scenarios_are_package_data_and_found_by_name(tmp_path, monkeypatch, capsys):
+    import tomllib
+
+    from sim.scenario import load_scenario, resolve_scenario_path, shipped_scenarios
+    from sim.scenario.shipped import SHIPPED_DIR, find_shipped
+
+    root = Path(__file__).resolve().parents[2]
+    link = root / "sim" / "shipped"
+    assert link.is_symlink() and link.resolve() == (root / "scenarios").resolve()
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["sim"]
+    packaged = {p for g in globs for p in (root / "sim").glob(g)}
+    for path in (root / "scenarios").rglob("*.yaml"):
+        assert link / path.relative_to(root / "scenarios") in packaged, path
+    assert [p.name for p in shipped_scenarios()] == sorted(
+        p.name for p in (root / "scenarios").glob("*.yaml"))
+    monkeypatch.chdir(tmp_path)  # away from the repository: the name still finds the file
+    assert load_scenario("istanbul_2025").name == "istanbul-2025"
+    assert find_shipped("sweeps/baseline_sobol") == SHIPPED_DIR / "sweeps" / "baseline_sobol.yaml"
+    assert find_shipped("../pyproject") is None and find_shipped("/etc/passwd") is None
+    (tmp_path / "istanbul_2025.yaml").write_text("x: 1\n")
+    assert resolve_scenario_path("istanbul_2025.yaml") == "istanbul_2025.yaml"  # a file wins
+    assert main(["list"]) == 0
+    assert "istanbul_2025_putin_attends" in capsys.readouterr().out

@@ -122,6 +122,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
             f"engine {args.engine}, {rep.elapsed:.1f} s"
         )
+        if args.overrides or args.at_means:
+            changed = ", ".join(f"--set {o}" for o in args.overrides)
+            if args.at_means:
+                changed += (", " if changed else "") + "every prior at its mean (--at-means)"
+            print(f"  changed from {args.scenario}: {changed}")
         width = max(len(name) for name in s["outcomes"])
         for name, o in s["outcomes"].items():
             lo, hi = o["ci95"]

@@ -132,6 +132,21 @@ def save_run(
     return folder, [folder / "plots" / p.name for p in drawn]
 
 
+def folder_tag(overrides: Sequence[str], at_means: bool = False) -> str:
+    """What the default folder's name adds for a changed scenario: ``set-<hash>``, ``means``.
+
+    ``set-3f9a1c`` is the first six hex digits of the SHA-256 of the ``--set`` overrides (one a
+    line, in order), so runs with the same overrides share it and the baseline has none.
+    """
+    parts = []
+    if overrides:
+        digest = hashlib.sha256("\n".join(overrides).encode("utf-8")).hexdigest()
+        parts.append(f"set-{digest[:6]}")
+    if at_means:
+        parts.append("means")
+    return "-".join(parts)
+
+
 def check_output(out: str | Path | None, root: str | Path, scenario_name: str,
                  force: bool) -> None:
     """Refuse an unusable output folder before any time is spent on the runs."""
@@ -180,7 +195,7 @@ def run_scenario(
     seed_used = int(seed if seed is not None else scn.seed)
     # runs.parquet is written as the chunks finish: memory holds a few chunks, not the run
     with RunDirWriter(out, root=root, scenario_name=scn.name, seed=seed_used,
-                      force=force) as writer:
+                      force=force, tag=folder_tag(overrides, at_means)) as writer:
         result = simulate(scn, runs=runs, seed=seed_used, engine=engine, jobs=jobs,
                           trace_runs=trace_runs, progress=progress, runs_sink=writer.add_runs)
         folder, drawn = save_run(result, plots=plots, scenario_path=path, overrides=overrides,

@@ -193,3 +193,24 @@ def test_shipped_scenarios_are_package_data_and_found_by_name(tmp_path, monkeypa
     assert resolve_scenario_path("istanbul_2025.yaml") == "istanbul_2025.yaml"  # a file wins
     assert main(["list"]) == 0
     assert "istanbul_2025_putin_attends" in capsys.readouterr().out
+
+
+def test_overrides_show_in_the_header_the_plot_titles_and_the_folder_name(
+        tmp_path, monkeypatch, capsys):
+    from sim.plots._common import subtitle
+    from sim.results import read_run_dir
+
+    monkeypatch.chdir(tmp_path)
+    tiny = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
+    assert main(["run", str(tiny), "--runs", "6", "--no-plots",
+                 "--set", "battlefield.edge.mean=0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "changed from" in out and "--set battlefield.edge.mean=0.2" in out
+    folder = next((tmp_path / "results").glob("*/*"))
+    assert folder.name.endswith("-set-" + __import__("hashlib").sha256(
+        b"battlefield.edge.mean=0.2").hexdigest()[:6])
+    assert "with --set battlefield.edge.mean=0.2" in subtitle(read_run_dir(folder))
+    assert main(["run", str(tiny), "--runs", "6", "--no-plots"]) == 0
+    plain = [f for f in (tmp_path / "results").glob("*/*") if f != folder]
+    assert "changed from" not in capsys.readouterr().out and "-set-" not in plain[0].name
+    assert " with " not in subtitle(read_run_dir(plain[0]))

@@ -258,6 +258,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Redraw a result folder's plots."""
+    from sim.sweep.store import is_sweep_dir
+
+    if is_sweep_dir(Path(args.folder)):
+        from sim.sweep.plots import redraw_sweep
+
+        for path in redraw_sweep(args.folder):
+            print(path)
+        return 0
     from sim.plots import draw_all
 
     for path in draw_all(args.folder):

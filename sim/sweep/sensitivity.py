@@ -104,6 +104,19 @@ def analyse(design: str, points: pd.DataFrame, bounds: Bounds, outputs: Sequence
     return None
 
 
+def noise(value: float, conf: float, total: bool = False) -> bool:
+    """Whether an index is noise (its interval at least the index, or an ST above 1).
+
+    Noise: the 95% half-width is at least the index (or unknown), or, for a total-order Sobol'
+    index (``total``), the index is above 1, which a variance share cannot be. Small samples
+    give such indices; they rank nothing, so print and plots flag them instead of calling the
+    parameter influential.
+    """
+    if not np.isfinite(value):
+        return False  # the output does not vary: nothing to flag
+    return bool(not np.isfinite(conf) or conf >= abs(value) or (total and value > 1))
+
+
 def _flat(y: np.ndarray) -> bool:
     """No variation to apportion (or an undefined share somewhere)."""
     return bool(np.isnan(y).any() or np.ptp(y) == 0)

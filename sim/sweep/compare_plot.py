@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from sim.plots._common import new_figure, wrap
 from sim.sweep.spec import OUTPUTS
@@ -56,8 +56,9 @@ def compare_figure(table: pd.DataFrame) -> Figure:
     top.legend(loc="best", fontsize=9, frameon=False)
     bottom.axhline(0, color="#555555", lw=1)
     bottom.set_ylabel(wrap(f"difference vs {labels[0]}", 30)
-                      + "\n(percentage points,\nNewcombe 95%)", fontsize=9)
-    bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                      + "\n(percentage points, pp;\nNewcombe 95%)", fontsize=9)
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.0f} pp"
+                                                   if round(100 * v) else "0"))
     bottom.grid(True, axis="y", color="#dddddd")
     bottom.set_axisbelow(True)
     bottom.set_xticks(x, [NAMES.get(o, o) for o in OUTPUTS])

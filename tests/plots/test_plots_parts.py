@@ -61,3 +61,31 @@ def test_dense_anchors_are_staggered():
     assert drops[0] == 0 and drops[1] > 0  # neighbours on different levels
     assert all(t.lstrip("\n").startswith(f"{x:g}\n") for x, t, _ in labels)
     assert [a for _, _, a in labels][0] == "left" and labels[-1][2] == "right"
+
+
+def test_rounds_shows_first_agreements_when_every_run_ends_together(run_dir):
+    import dataclasses
+
+    from sim.plots import rounds
+    from sim.results import read_run_dir
+
+    rd = read_run_dir(run_dir)
+    last = int(rd.runs["rounds"].max())
+    sessions = pd.DataFrame({"run": np.repeat(rd.runs["run"].to_numpy(), 2),
+                             "session": np.tile([1, 2], len(rd.runs)),
+                             "settled": np.tile([0, 1], len(rd.runs))})
+    together = dataclasses.replace(rd, runs=rd.runs.assign(rounds=last), sessions=sessions)
+    fig = rounds.make_figure(together)
+    assert "first main-track agreement" in fig.axes[0].get_xlabel()
+    heights = sum(p.get_height() for p in fig.axes[0].patches)
+    assert heights == len(rd.runs)  # every traced run is in one bar
+    assert "first main-track" not in rounds.make_figure(rd).axes[0].get_xlabel()
+
+
+def test_trajectories_fill_every_panel_and_label_the_forecast(run_dir):
+    from sim.plots import trajectories
+    from sim.results import read_run_dir
+
+    fig = trajectories.make_figure(read_run_dir(run_dir))
+    assert all(ax.axison for ax in fig.axes)  # no empty panel switched off
+    assert trajectories.text_label({"protocol": "expected_utility"}).startswith("forecast")

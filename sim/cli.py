@@ -274,7 +274,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the scenario JSON Schema."""
+    """Print the JSON Schema of scenario files (or of sweep files, ``--sweep``)."""
+    if args.sweep:
+        from sim.sweep.spec import sweep_json_schema
+
+        print(json.dumps(sweep_json_schema(), indent=2))
+        return 0
     from sim.scenario import json_schema
 
     print(json.dumps(json_schema(), indent=2))
@@ -440,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario (the keys it inherits may be missing); a file without it must be complete. "
         "The schema checks the form of each key; `ceasefire validate` also checks what relates "
         "keys to each other.")
+    p.add_argument("--sweep", action="store_true",
+                   help="the schema of sweep files (scenarios/sweeps/*.yaml) instead")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(

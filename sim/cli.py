@@ -146,10 +146,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         if holds.get("of"):
             print(f"  agreement holds {100 * holds['share']:.1f}% of {holds['of']} agreements "
                   "(ceasefires and settlements)")
+        if scn.negotiation.protocol == "expected_utility":
+            _print_forecast(rep.path)
         print(f"results: {rep.path}")
         if rep.plots:
             print(f"plots:   {rep.plots[0].parent}")
     return 0
+
+
+def _print_forecast(folder: Path) -> None:
+    """The expected-utility forecast of each issue: median and 10-90% over the traced runs."""
+    from sim.plots.forecast import applies, final_forecasts
+    from sim.results import read_run_dir
+
+    rd = read_run_dir(folder)
+    if not applies(rd):
+        return
+    final = final_forecasts(rd)
+    print(f"  forecast after the last round ({len(final):,} traced runs):")
+    for issue in final.columns:
+        values = final[issue].dropna()
+        q10, q50, q90 = values.quantile([0.1, 0.5, 0.9])
+        print(f"    {issue}: median {q50:.1f} (10–90% {q10:.1f}–{q90:.1f}) on the 0–100 axis")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -290,7 +308,8 @@ def cmd_import_bdm(args: argparse.Namespace) -> int:
     """Write a scenario from a BDM actor CSV."""
     from sim.scenario.bdm_import import import_bdm_csv
 
-    out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force)
+    out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force,
+                         roles=args.roles, runs=args.runs, spread=args.spread)
     print(f"wrote {out}")
     return 0
 
@@ -464,11 +483,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn a BDM actor CSV into a scenario YAML",
         description="Read a CSV with columns actor, capability, position, "
         "salience (one issue) and write a scenario YAML that runs "
-        "it under negotiation.protocol: expected_utility.",
+        "it under negotiation.protocol: expected_utility, as a forecast: 500 runs with the "
+        "inputs perturbed (--spread), so that `ceasefire run` gives the distribution of the "
+        "forecast and its outcome shares; `ceasefire explain` tells one replication.",
     )
     p.add_argument("csv", metavar="FILE.csv")
     p.add_argument("--out", help="scenario file to write (default: FILE.yaml)")
     p.add_argument("--name", help="scenario name (default: from the file name)")
+    p.add_argument("--roles", metavar="NAME=ROLE,...",
+                   help="roles of actors (party, mediator, third_party); the others are "
+                        "parties, whose convergence decides whether an issue is settled")
+    p.add_argument("--runs", type=_positive, metavar="N",
+                   help="replications written into the scenario (default 500, or 1 with "
+                        "--spread 0)")
+    p.add_argument("--spread", type=float, default=5.0, metavar="S",
+                   help="uniform priors of ±S points around each position, ±S/100 around each "
+                        "salience and ±S%% around each capability (default 5; 0 keeps the "
+                        "data as fixed numbers)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --out")
     p.set_defaults(func=cmd_import_bdm)
 

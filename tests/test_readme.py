@@ -32,7 +32,7 @@ def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert len(res.runs) == 200
     assert folder.resolve() == (tmp_path / "results" / "notebook-example").resolve()
     assert sorted(p.name for p in pngs) == ["outcomes.png", "rounds.png", "terms.png",
-                                            "trajectories.png"]
+                                            "timeline.png", "trajectories.png"]
     assert all(p.stat().st_size > 0 for p in pngs)
     assert "partial" in capsys.readouterr().out
 

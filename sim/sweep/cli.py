@@ -216,4 +216,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(format_table(table))
     print(f"table: {plot.parent / 'compare.csv'}")
     print(f"plot:  {plot}")
+    if (plot.parent / "timeline.png").is_file():
+        print(f"plot:  {plot.parent / 'timeline.png'}")
     return 0

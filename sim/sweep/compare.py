@@ -26,6 +26,9 @@ from sim.sweep.spec import OUTPUTS
 from sim.sweep.store import write_atomic
 
 PLOT_FILE = "compare.png"
+TIMELINE_FILE = "timeline.png"
+#: Replications of a compared scenario file traced session by session (for timeline.png).
+TRACE_RUNS = 1000
 TABLE_FILE = "compare.csv"
 COLUMNS = ("item", "label", "source", "output", "count", "n", "share", "lo", "hi",
            "diff", "diff_lo", "diff_hi")
@@ -40,6 +43,8 @@ class Item:
     source: str  # "scenario" or "results"
     runs: pd.DataFrame
     seed: int
+    sessions: pd.DataFrame | None = None  # traced runs, for timeline.png
+    meta: dict | None = None  # what the timeline needs to know of the issues
 
 
 def compare(
@@ -85,6 +90,14 @@ def compare(
     fig = compare_figure(table)
     write_atomic(folder / PLOT_FILE, lambda p: fig.savefig(p, format="png",
                                                       metadata={"Software": None}))
+    timelines = [(it.label, it.runs, it.sessions, it.meta or {}) for it in loaded
+                 if it.sessions is not None and not it.sessions.empty]
+    if len(timelines) >= 2:
+        from sim.sweep.compare_plot import timeline_figure
+
+        tfig = timeline_figure(timelines)
+        write_atomic(folder / TIMELINE_FILE, lambda p: tfig.savefig(
+            p, format="png", metadata={"Software": None}))
     return table, folder / PLOT_FILE
 
 
@@ -157,15 +170,17 @@ def _load(item: str, runs: int | None, seed: int | None, jobs: int) -> Item:
                              "result folders of `ceasefire run`")
         rd = read_run_dir(path)
         return Item(item, rd.name or path.name, "results", rd.runs,
-                    int(rd.summary.get("seed", rd.meta.get("seed", 0))))
+                    int(rd.summary.get("seed", rd.meta.get("seed", 0))), rd.sessions, rd.meta)
     if not path.exists():
         raise SweepError(f"{item}: no such scenario file or result folder")
     from sim.engine.runner import simulate
     from sim.scenario import load_scenario
 
     scn = load_scenario(path)
-    res = simulate(scn, runs=runs, seed=seed, jobs=jobs, trace_runs=0)
-    return Item(item, scn.name, "scenario", res.runs, res.seed)
+    res = simulate(scn, runs=runs, seed=seed, jobs=jobs, trace_runs=TRACE_RUNS)
+    meta = {"issues": {iid: {"track": iss.track, "decides_ceasefire": iss.decides_ceasefire}
+                       for iid, iss in scn.issues.items()}}
+    return Item(item, scn.name, "scenario", res.runs, res.seed, res.sessions, meta)
 
 
 def _unique_labels(items: list[Item]) -> None:

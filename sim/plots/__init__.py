@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.plots import forecast, outcomes, rounds, terms, timeline, trajectories
+from sim.plots import drivers, forecast, outcomes, rounds, terms, timeline, trajectories
 from sim.results.store import plots_dir, read_run_dir
 
-FIGURES = (outcomes, rounds, terms, trajectories, timeline)
+FIGURES = (outcomes, rounds, terms, trajectories, timeline, drivers)
 OPTIONAL = (forecast,)
 
 

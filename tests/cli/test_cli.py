@@ -25,7 +25,8 @@ def test_run_writes_a_complete_folder(tmp_path, capsys):
     assert names == ["manifest.json", "meta.json", "plots", "rounds.parquet", "runs.parquet",
                      "scenario.yaml", "sessions.parquet", "summary.json"]
     assert sorted(p.name for p in (out / "plots").iterdir()) == [
-        "outcomes.png", "rounds.png", "terms.png", "timeline.png", "trajectories.png"]
+        "drivers.csv", "drivers.png", "outcomes.png", "rounds.png", "terms.png", "timeline.png",
+        "trajectories.png"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["runs"] == 40
     assert abs(sum(o["share"] for o in summary["outcomes"].values()) - 1) < 1e-12

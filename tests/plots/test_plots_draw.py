@@ -11,7 +11,8 @@ from sim.plots import FIGURES, draw_all, terms, trajectories
 from sim.results import ResultsError, read_run_dir
 
 PNG = b"\x89PNG\r\n\x1a\n"
-NAMES = ["outcomes.png", "rounds.png", "terms.png", "trajectories.png", "timeline.png"]
+NAMES = ["outcomes.png", "rounds.png", "terms.png", "trajectories.png", "timeline.png",
+         "drivers.png"]
 
 
 def check_pngs(paths, folder):

@@ -314,6 +314,21 @@ def cmd_import_bdm(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the self-contained HTML report of a run, sweep or comparison folder."""
+    from sim.report import write_report
+
+    def narrate(scenario: Path, run: int, seed: int) -> str:
+        from sim.explain import explain
+
+        return explain(scenario, run=run, seed=seed)
+
+    path = write_report(args.folder, args.out, narrate=None if args.no_narratives else narrate,
+                        discovery=not args.no_discovery)
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Write the schema 2 text of a schema 1 scenario file (to stdout or ``--out``)."""
     import os
@@ -467,6 +482,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sweep", action="store_true",
                    help="the schema of sweep files (scenarios/sweeps/*.yaml) instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "report", help="write a self-contained HTML report of a run, sweep or comparison",
+        description="Write one HTML file about DIR (a result folder of `ceasefire run`, a sweep "
+        "folder or a comparison folder) that opens without a network and prints: the question, "
+        "the assumptions and what differs from the scenario's `extends` base and file, the "
+        "outcome shares with 95% intervals, the drivers of each outcome and the "
+        "scenario-discovery boxes, the figures (inline), a narrated typical replication of each "
+        "outcome and the provenance (version, seed, command).")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--out", metavar="FILE", help="the file to write (default DIR/report.html)")
+    p.add_argument("--no-narratives", action="store_true",
+                   help="leave out the narrated replications (they run the Mesa model)")
+    p.add_argument("--no-discovery", action="store_true",
+                   help="leave out the scenario-discovery boxes")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "migrate", help="write the schema 2 text of a schema 1 scenario file",

@@ -20,7 +20,7 @@ import pytest
 SIM = Path(__file__).resolve().parents[2] / "sim"
 
 LAYERS = ["rules", "strategies", "batch", "protocols", "scenario", "records", "engine", "results",
-          "plots", "sweep", "api", "cli"]
+          "plots", "sweep", "report", "api", "cli"]
 API = {"api", "experiment", "explain", "__init__"}
 CLI = {"cli", "cli_types", "__main__"}
 

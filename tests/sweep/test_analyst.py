@@ -7,8 +7,7 @@ import pytest
 
 from sim.cli import main
 from sim.sweep import run_sweep
-from sim.sweep.cli import sensitivity_lines
-from sim.sweep.sensitivity import noise
+from sim.sweep.sensitivity import noise, sensitivity_lines
 
 from .conftest import GRID_2X2, TINY
 

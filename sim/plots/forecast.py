@@ -33,7 +33,9 @@ def final_forecasts(rd: RunDir) -> pd.DataFrame:
     """Run x issue: each traced run's forecast after its last round."""
     text = rd.rounds[rd.rounds["actor"] == TEXT_ACTOR]
     last = text.sort_values("round").groupby(["run", "issue"], sort=False)["position"].last()
-    return last.unstack("issue")
+    wide = last.unstack("issue")
+    order = [i for i in issue_ids(rd.meta) if i in wide.columns]
+    return wide[order + [c for c in wide.columns if c not in order]]
 
 
 def make_figure(rd: RunDir) -> Figure:

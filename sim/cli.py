@@ -278,6 +278,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
     """Redraw a result folder's plots."""
     from sim.sweep.store import is_sweep_dir
 
+    if (Path(args.folder) / "compare.csv").is_file() and not \
+            (Path(args.folder) / "manifest.json").is_file():
+        from sim.sweep.compare import redraw_compare
+
+        print(redraw_compare(args.folder))
+        return 0
     if is_sweep_dir(Path(args.folder)):
         from sim.sweep.plots import redraw_sweep
 

@@ -101,6 +101,27 @@ def compare(
     return table, folder / PLOT_FILE
 
 
+def redraw_compare(folder: str | Path) -> Path:
+    """Redraw ``compare.png`` of a comparison folder from its ``compare.csv``.
+
+    (``timeline.png`` needs the traced sessions, which a comparison folder does not keep.)
+    """
+    from sim.sweep.compare_plot import compare_figure
+
+    path = Path(folder) / TABLE_FILE
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"{path}: cannot read the comparison table: {exc}") from None
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise SweepError(f"{path}: not a table of `ceasefire compare` (no {', '.join(missing)})")
+    fig = compare_figure(table)
+    write_atomic(Path(folder) / PLOT_FILE, lambda p: fig.savefig(p, format="png",
+                                                                 metadata={"Software": None}))
+    return Path(folder) / PLOT_FILE
+
+
 def comparison_table(items: list[Item]) -> pd.DataFrame:
     """Shares, Wilson intervals and Newcombe differences vs ``items[0]`` (long form)."""
     rows = []

@@ -10,7 +10,8 @@ They read ``points.parquet``, ``sensitivity.parquet``, ``sweep.yaml`` and ``mani
   the points themselves and a binned mean otherwise);
 * Sobol: ``sobol.png`` — first-order (S1) and total-order (ST) indices with their 95%
   confidence, one panel per output;
-* Morris: ``morris.png`` — mu* against sigma per output, each point labelled by its parameter.
+* Morris: ``morris.png`` — mu* against sigma per output, each point labelled by its parameter
+  (hollow grey where mu* is noise: its interval at least as wide as mu*).
 """
 
 from __future__ import annotations
@@ -416,8 +417,16 @@ def morris_figure(sd: SweepDir) -> Figure:
         sig = part["sigma"].to_numpy(dtype=float)
         conf = part["mu_star_conf"].to_numpy(dtype=float)
         ok = np.isfinite(mu) & np.isfinite(sig)
-        ax.errorbar(mu[ok], sig[ok], xerr=np.nan_to_num(conf[ok]), fmt="o", color=colour(out),
-                    ecolor="#777777", elinewidth=1, capsize=3, ms=6)
+        from sim.sweep.sensitivity import noise
+
+        bad = np.array([noise(m, c) for m, c in zip(mu, conf, strict=True)]) & ok
+        good = ok & ~bad
+        ax.errorbar(mu[good], sig[good], xerr=np.nan_to_num(conf[good]), fmt="o",
+                    color=colour(out), ecolor="#777777", elinewidth=1, capsize=3, ms=6)
+        if bad.any():
+            ax.errorbar(mu[bad], sig[bad], xerr=np.nan_to_num(conf[bad]), fmt="o", mfc="white",
+                        color="#999999", ecolor="#bbbbbb", elinewidth=1, capsize=3, ms=6,
+                        label="noise: 95% interval ≥ mu*")
         if not ok.any():
             ax.text(0.5, 0.5, "does not vary over the sweep", transform=ax.transAxes,
                     ha="center", va="center", style="italic", color="#555555")

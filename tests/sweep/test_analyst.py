@@ -69,3 +69,30 @@ outputs: [partial, stalemate]
 """)
     out = run_sweep(path, tmp_path / "out")
     assert (out / "plots" / "sobol.png").stat().st_size > 10_000
+
+
+def test_plot_redraws_a_comparison_folder(tmp_path, capsys):
+    from sim.sweep.compare import compare
+
+    from .conftest import TINY_B
+
+    _, png = compare([str(TINY), str(TINY_B)], runs=20, out=tmp_path / "c")
+    png.unlink()
+    assert main(["plot", str(tmp_path / "c")]) == 0
+    assert png.stat().st_size > 10_000 and str(png) in capsys.readouterr().out
+
+
+def test_morris_figure_marks_noise(write_sweep, tmp_path):
+    path = write_sweep(f"""\
+sweep: 1
+scenario: {TINY}
+runs_per_point: 8
+design: morris
+samples: 4
+parameters:
+  battlefield.edge.mean: {{low: -0.5, high: 0.5}}
+  battlefield.rearm_fear: {{low: 0, high: 0.8}}
+outputs: [partial, stalemate]
+""")
+    out = run_sweep(path, tmp_path / "out")
+    assert (out / "plots" / "morris.png").stat().st_size > 10_000

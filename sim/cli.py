@@ -130,6 +130,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{scn.title or scn.name}: {s['runs']:,} runs, seed {s['seed']}, "
             f"engine {args.engine}, {rep.elapsed:.1f} s"
         )
+        if args.overrides or args.at_means:
+            changed = ", ".join(f"--set {o}" for o in args.overrides)
+            if args.at_means:
+                changed += (", " if changed else "") + "every prior at its mean (--at-means)"
+            print(f"  changed from {args.scenario}: {changed}")
         width = max(len(name) for name in s["outcomes"])
         for name, o in s["outcomes"].items():
             lo, hi = o["ci95"]
@@ -149,10 +154,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         if holds.get("of"):
             print(f"  agreement holds {100 * holds['share']:.1f}% of {holds['of']} agreements "
                   "(ceasefires and settlements)")
+        if scn.negotiation.protocol == "expected_utility":
+            _print_forecast(rep.path)
         print(f"results: {rep.path}")
         if rep.plots:
             print(f"plots:   {rep.plots[0].parent}")
     return 0
+
+
+def _print_forecast(folder: Path) -> None:
+    """The expected-utility forecast of each issue: median and 10-90% over the traced runs."""
+    from sim.plots.forecast import applies, final_forecasts
+    from sim.results import read_run_dir
+
+    rd = read_run_dir(folder)
+    if not applies(rd):
+        return
+    final = final_forecasts(rd)
+    print(f"  forecast after the last round ({len(final):,} traced runs):")
+    for issue in final.columns:
+        values = final[issue].dropna()
+        q10, q50, q90 = values.quantile([0.1, 0.5, 0.9])
+        print(f"    {issue}: median {q50:.1f} (10–90% {q10:.1f}–{q90:.1f}) on the 0–100 axis")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -200,21 +223,28 @@ def cmd_list(args: argparse.Namespace) -> int:
     """List shipped scenarios, strategies and protocols."""
     from sim.protocols import get as get_protocol
     from sim.protocols import names as protocol_names
-    from sim.scenario import load_scenario, shipped_scenarios
+    from sim.scenario import load_scenario, shipped_scenarios, shipped_sweeps
     from sim.scenario.errors import ScenarioError
+    from sim.scenario.shipped import shipped_dir
     from sim.strategies import get, names
 
-    print("Shipped scenarios:")
+    folder = shipped_dir()
+    where = "none in this installation" if folder is None else _shown(folder)
+    print(f"Shipped scenarios ({where}; run one by its name, e.g. "
+          "`ceasefire run istanbul_2025`):")
     paths = shipped_scenarios()
-    shown = [os.path.relpath(p) if not os.path.relpath(p).startswith("..") else str(p)
-             for p in paths]
-    width = max((len(s) for s in shown), default=0)
-    for path, label in zip(paths, shown, strict=True):
+    width = max((len(p.stem) for p in [*paths, *shipped_sweeps()]), default=0) + 2
+    for path in paths:
         try:
             title = load_scenario(path).title
         except ScenarioError:
             title = "(does not validate)"
-        print(f"  {label:<{width}}  {title}")
+        print(f"  {path.stem:<{width}}  {title}")
+    sweeps = shipped_sweeps()
+    if sweeps:
+        print("Shipped sweeps (`ceasefire sweep baseline_sobol`):")
+        for path in sweeps:
+            print(f"  {path.stem:<{width}}  {_sweep_line(path)}")
     print("Strategies:")
     for name in names():
         doc = (get(name).__doc__ or "").strip().splitlines()[0]
@@ -223,6 +253,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name in protocol_names():
         print(f"  {name:<17} {get_protocol(name).help}")
     return 0
+
+
+def _sweep_line(path: Path) -> str:
+    """What a shipped sweep file does, in a few words."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        params = list(data.get("parameters") or {})
+        return (f"{data.get('design', 'grid')} design over {len(params)} parameter"
+                f"{'' if len(params) == 1 else 's'} of {Path(str(data['scenario'])).stem}")
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError):
+        return "(cannot be read)"
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it lies below it, else absolute."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -235,6 +284,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Redraw a result folder's plots."""
+    from sim.sweep.store import is_sweep_dir
+
+    if (Path(args.folder) / "compare.csv").is_file() and not \
+            (Path(args.folder) / "manifest.json").is_file():
+        from sim.sweep.compare import redraw_compare
+
+        print(redraw_compare(args.folder))
+        return 0
+    if is_sweep_dir(Path(args.folder)):
+        from sim.sweep.plots import redraw_sweep
+
+        for path in redraw_sweep(args.folder):
+            print(path)
+        return 0
     from sim.plots import draw_all
 
     for path in draw_all(args.folder):
@@ -243,7 +306,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the scenario JSON Schema."""
+    """Print the JSON Schema of scenario files (or of sweep files, ``--sweep``)."""
+    if args.sweep:
+        from sim.sweep.spec import sweep_json_schema
+
+        print(json.dumps(sweep_json_schema(), indent=2))
+        return 0
     from sim.scenario import json_schema
 
     print(json.dumps(json_schema(), indent=2))
@@ -254,8 +322,24 @@ def cmd_import_bdm(args: argparse.Namespace) -> int:
     """Write a scenario from a BDM actor CSV."""
     from sim.scenario.bdm_import import import_bdm_csv
 
-    out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force)
+    out = import_bdm_csv(args.csv, args.out, name=args.name, force=args.force,
+                         roles=args.roles, runs=args.runs, spread=args.spread)
     print(f"wrote {out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the self-contained HTML report of a run, sweep or comparison folder."""
+    from sim.report import write_report
+
+    def narrate(scenario: Path, run: int, seed: int) -> str:
+        from sim.explain import explain
+
+        return explain(scenario, run=run, seed=seed)
+
+    path = write_report(args.folder, args.out, narrate=None if args.no_narratives else narrate,
+                        discovery=not args.no_discovery)
+    print(f"wrote {path}")
     return 0
 
 
@@ -293,6 +377,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    """The version of ceasefire-sim (``sim.__version__``)."""
+    import sim
+
+    return sim.__version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ceasefire`` command."""
     parser = argparse.ArgumentParser(
@@ -302,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"ceasefire-sim {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -340,15 +432,33 @@ def build_parser() -> argparse.ArgumentParser:
                         "trace and plots; see README, 'Limits')")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("validate", help="check scenario, sweep, record or calibration files "
-                       "without running them")
+    p = sub.add_parser(
+        "validate", help="check scenario, sweep, record or calibration files without running them",
+        description="Check each FILE as `run` (or `sweep`, `calibrate`) would read it, without "
+        "running it: a scenario file with its `extends` bases, a sweep file (`sweep: 1`) with its "
+        "base scenario and every point, a record file, or a calibration file with its records. "
+        "Prints `FILE: ok`, or every problem with its file, line, column and key path and what "
+        "was expected; exit status 2 if any file is invalid.")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("list", help="list shipped scenarios, strategies and protocols")
+    p = sub.add_parser(
+        "list", help="list shipped scenarios, strategies and protocols",
+        description="List the scenarios shipped with ceasefire-sim (with their titles; `run`, "
+        "`explain` and `compare` also take a shipped scenario by its name, e.g. "
+        "`ceasefire run istanbul_2025`), the concession strategies a scenario may name "
+        "(`actors.<id>.strategy.name`) and the negotiation protocols "
+        "(`negotiation.protocol`).")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("explain", help="tell one replication round by round")
+    p = sub.add_parser(
+        "explain", help="tell one replication round by round",
+        description="Tell replication K of SCENARIO session by session: the sampled inputs, "
+        "what each side believed about the war, the text on the table, who accepted it and "
+        "why, what was initialled, ratified or settled, the exchanges, the events that fired "
+        "and the outcome. Replication K is the row `run == K` of the runs.parquet that "
+        "`ceasefire run` writes with the same seed. Under the expected-utility protocol it "
+        "tells the forecast round by round.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument(
         "--run",
@@ -360,12 +470,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_options(p)
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("plot", help="redraw the plots of a result folder")
-    p.add_argument("folder", metavar="DIR", help="a result folder written by `ceasefire run`")
+    p = sub.add_parser(
+        "plot", help="redraw the plots of a result or sweep folder",
+        description="Redraw the figures of DIR from its saved files (nothing is run again): "
+        "for a result folder of `ceasefire run` its plots/ folder, for a sweep folder of "
+        "`ceasefire sweep` the sweep figures. The folder's tables are not changed.")
+    p.add_argument("folder", metavar="DIR",
+                   help="a result folder of `ceasefire run` or a sweep folder of "
+                        "`ceasefire sweep`")
     p.set_defaults(func=cmd_plot)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    p = sub.add_parser(
+        "schema", help="print the JSON Schema of scenario files (for editors)",
+        description="Print a JSON Schema (draft 2020-12) of scenario files on standard output, "
+        "with a description of every key, for editors that complete and check YAML as it is "
+        "typed (see README, 'Editor support'). A file with `extends` is checked as a partial "
+        "scenario (the keys it inherits may be missing); a file without it must be complete. "
+        "The schema checks the form of each key; `ceasefire validate` also checks what relates "
+        "keys to each other.")
+    p.add_argument("--sweep", action="store_true",
+                   help="the schema of sweep files (scenarios/sweeps/*.yaml) instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "report", help="write a self-contained HTML report of a run, sweep or comparison",
+        description="Write one HTML file about DIR (a result folder of `ceasefire run`, a sweep "
+        "folder or a comparison folder) that opens without a network and prints: the question, "
+        "the assumptions and what differs from the scenario's `extends` base and file, the "
+        "outcome shares with 95% intervals, the drivers of each outcome and the "
+        "scenario-discovery boxes, the figures (inline), a narrated typical replication of each "
+        "outcome and the provenance (version, seed, command).")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--out", metavar="FILE", help="the file to write (default DIR/report.html)")
+    p.add_argument("--no-narratives", action="store_true",
+                   help="leave out the narrated replications (they run the Mesa model)")
+    p.add_argument("--no-discovery", action="store_true",
+                   help="leave out the scenario-discovery boxes")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "migrate", help="write the schema 2 text of a schema 1 scenario file",
@@ -382,11 +523,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn a BDM actor CSV into a scenario YAML",
         description="Read a CSV with columns actor, capability, position, "
         "salience (one issue) and write a scenario YAML that runs "
-        "it under negotiation.protocol: expected_utility.",
+        "it under negotiation.protocol: expected_utility, as a forecast: 500 runs with the "
+        "inputs perturbed (--spread), so that `ceasefire run` gives the distribution of the "
+        "forecast and its outcome shares; `ceasefire explain` tells one replication.",
     )
     p.add_argument("csv", metavar="FILE.csv")
     p.add_argument("--out", help="scenario file to write (default: FILE.yaml)")
     p.add_argument("--name", help="scenario name (default: from the file name)")
+    p.add_argument("--roles", metavar="NAME=ROLE,...",
+                   help="roles of actors (party, mediator, third_party); the others are "
+                        "parties, whose convergence decides whether an issue is settled")
+    p.add_argument("--runs", type=_positive, metavar="N",
+                   help="replications written into the scenario (default 500, or 1 with "
+                        "--spread 0)")
+    p.add_argument("--spread", type=float, default=5.0, metavar="S",
+                   help="uniform priors of ±S points around each position, ±S/100 around each "
+                        "salience and ±S%% around each capability (default 5; 0 keeps the "
+                        "data as fixed numbers)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --out")
     p.set_defaults(func=cmd_import_bdm)
 

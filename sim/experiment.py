@@ -22,7 +22,7 @@ from sim.protocols import get as get_protocol
 from sim.results import write_run_dir
 from sim.results.provenance import package_versions
 from sim.results.store import RunDirWriter, check_target, read_runs
-from sim.scenario import Scenario, load_scenario, resolved_yaml
+from sim.scenario import Scenario, load_scenario, resolve_scenario_path, resolved_yaml
 from sim.scenario import at_means as means_of
 
 
@@ -174,6 +174,21 @@ def run_budget(scn: Scenario, path: str | Path, *, runs: int | None = None,
     return too_large(what, est, sources, allow_large)
 
 
+def folder_tag(overrides: Sequence[str], at_means: bool = False) -> str:
+    """What the default folder's name adds for a changed scenario: ``set-<hash>``, ``means``.
+
+    ``set-3f9a1c`` is the first six hex digits of the SHA-256 of the ``--set`` overrides (one a
+    line, in order), so runs with the same overrides share it and the baseline has none.
+    """
+    parts = []
+    if overrides:
+        digest = hashlib.sha256("\n".join(overrides).encode("utf-8")).hexdigest()
+        parts.append(f"set-{digest[:6]}")
+    if at_means:
+        parts.append("means")
+    return "-".join(parts)
+
+
 def check_output(out: str | Path | None, root: str | Path, scenario_name: str,
                  force: bool) -> None:
     """Refuse an unusable output folder before any time is spent on the runs."""
@@ -204,6 +219,7 @@ def run_scenario(
     """Load ``path``, run it, write a new result folder and (optionally) its plots.
 
     Args:
+        path: the scenario file, or the name of a shipped scenario (``istanbul_2025``).
         loaded: the scenario already loaded from ``path`` with ``overrides`` (as the command
             line does, to size its progress bar), so that the file is read and validated once
             per run; by default it is loaded here.
@@ -213,6 +229,7 @@ def run_scenario(
         ResultsError: the output folder cannot be used (e.g. it exists and ``force`` is off).
     """
     started = datetime.now(UTC)
+    path = resolve_scenario_path(path)  # a shipped scenario's name -> its file
     scn = loaded if loaded is not None else load_scenario(path, overrides=list(overrides))
     if at_means:
         scn = means_of(scn)
@@ -220,7 +237,7 @@ def run_scenario(
     seed_used = int(seed if seed is not None else scn.seed)
     # runs.parquet is written as the chunks finish: memory holds a few chunks, not the run
     with RunDirWriter(out, root=root, scenario_name=scn.name, seed=seed_used,
-                      force=force) as writer:
+                      force=force, tag=folder_tag(overrides, at_means)) as writer:
         result = simulate(scn, runs=runs, seed=seed_used, engine=engine, jobs=jobs,
                           trace_runs=trace_runs, progress=progress, runs_sink=writer.add_runs)
         folder, drawn = save_run(result, plots=plots, scenario_path=path, overrides=overrides,

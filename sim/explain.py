@@ -10,7 +10,7 @@ import numpy as np
 from sim.batch.draws import Draws
 from sim.batch.finish import finish
 from sim.engine.mesa import NegotiationModel
-from sim.engine.runner import replication_inputs
+from sim.engine.runner import replication_inputs, run_chunk
 from sim.protocols import get as get_protocol
 from sim.rules.taxonomy import OUTCOMES_V2 as OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
@@ -37,9 +37,76 @@ def build_model(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
     return scn, NegotiationModel(p, dr, rng=int(seeds[0])), dr, int(seeds[0])
 
 
+def explain_forecast(scn: Scenario, run: int, seed: int) -> str:
+    """Replication ``run`` of an expected-utility scenario, round by round.
+
+    Told from the vector engine's trace (``rounds.parquet`` of that replication): the inputs
+    sampled for it, each round's forecast on every issue and the actors who moved, then how the
+    last round's positions are classified (an issue is settled where the parties ended within
+    ``agreement_gap`` points of each other).
+    """
+    runs, rounds, _ = run_chunk(scn, seed, run, run + 1, "vector", run + 1)
+    row = runs.iloc[0]
+    names = {aid: (a.name or aid) for aid, a in scn.actors.items()}
+    lines = [f"{scn.title or scn.name} — forecast, replication {run} (seed {int(row['seed'])})",
+             "Protocol expected_utility: every actor bargains over each issue in a Bueno de "
+             "Mesquita contest (Scholz, Calbert & Smith 2011); the forecast is the capability x "
+             "salience weighted median of the positions after each round."]
+    sampled = [c for c in runs.columns if c.startswith("param.")]
+    if sampled:
+        lines.append("Sampled inputs: " + ", ".join(f"{c[len('param.'):]} = {row[c]:.3g}"
+                                                   for c in sampled))
+    text = rounds[rounds["actor"] == "_text"]
+    held = rounds[rounds["actor"] != "_text"]
+    issues = list(scn.issues)
+    last = int(rounds["round"].max()) if len(rounds) else 0
+    for t in range(0, last + 1):
+        now = text[text["round"] == t].set_index("issue")["position"]
+        lead = "Opening" if t == 0 else f"Round {t}"
+        lines.append("")
+        lines.append(f"{lead}: forecast " + ", ".join(
+            f"{i} {now[i]:.1f}" for i in issues if i in now.index))
+        if t == 0:
+            for aid in scn.actors:
+                pos = held[(held["round"] == 0) & (held["actor"] == aid)].set_index(
+                    "issue")["position"]
+                lines.append(f"  {names[aid]} ({scn.actors[aid].role}): " + ", ".join(
+                    f"{i} {pos[i]:.1f}" for i in issues if i in pos.index))
+            continue
+        before = held[held["round"] == t - 1].set_index(["actor", "issue"])["position"]
+        after = held[held["round"] == t].set_index(["actor", "issue"])["position"]
+        moved = (after - before.reindex(after.index)).dropna()
+        moved = moved[moved.abs() > 1e-9]
+        if moved.empty:
+            lines.append("  nobody moved: the positions have settled")
+        for key, step in moved.items():
+            aid, issue = str(key[0]), str(key[1])  # type: ignore[index]
+            lines.append(f"  {names[aid]} moves on {issue} by {step:+.1f} to "
+                         f"{after[(aid, issue)]:.1f}")
+    outcome = str(row["outcome"])
+    options = scn.negotiation.expected_utility
+    gap = options.agreement_gap if options is not None else None
+    lines.append("")
+    settled = [i for i in issues if np.isfinite(float(row.get(f"terms.{i}", np.nan)))]
+    lines.append(f"Forecast outcome: {outcome} — "
+                 + (f"the parties ended within {gap:g} points of each other on "
+                    if gap is not None else "the parties converged on ")
+                 + (", ".join(f"{i} (at {float(row[f'terms.{i}']):.1f})" for i in settled)
+                    if settled else "no issue")
+                 + f"; last movement in round {int(row['rounds'])}.")
+    return "\n".join(lines)
+
+
 def explain(path: str | Path, run: int = 0, overrides: Sequence[str] = (),
             seed: int | None = None) -> str:
-    """A readable narrative of replication ``run``."""
+    """A readable narrative of replication ``run``.
+
+    Protocols the Mesa engine runs are told from the Mesa model; the others (the
+    expected-utility forecast) from the vector engine's trace of that replication.
+    """
+    scn = load_scenario(path, overrides=list(overrides))
+    if not get_protocol(scn.negotiation.protocol).mesa:
+        return explain_forecast(scn, run, scn.seed if seed is None else seed)
     scn, model, dr, run_seed = build_model(path, run, overrides, seed)
     p = model.params
     issues = p.agenda.issue_ids

@@ -31,8 +31,8 @@ def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     res, folder, pngs = namespace["res"], namespace["folder"], namespace["pngs"]
     assert len(res.runs) == 200
     assert folder.resolve() == (tmp_path / "results" / "notebook-example").resolve()
-    assert sorted(p.name for p in pngs) == ["outcomes.png", "rounds.png", "terms.png",
-                                            "trajectories.png"]
+    assert sorted(p.name for p in pngs) == ["drivers.png", "outcomes.png", "rounds.png",
+                                            "terms.png", "timeline.png", "trajectories.png"]
     assert all(p.stat().st_size > 0 for p in pngs)
     assert "partial" in capsys.readouterr().out
 

@@ -30,7 +30,7 @@ def test_shipped_files_validate(path, capsys):
 def test_shipped_scenarios_run_with_plots(path, tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(path), "--runs", "40", "--out", str(out), "--quiet"]) == 0
-    assert len(list((out / "plots").glob("*.png"))) == 4
+    assert len(list((out / "plots").glob("*.png"))) == 6
 
 
 def test_baseline_runs_under_the_expected_utility_protocol(tmp_path):

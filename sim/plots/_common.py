@@ -67,7 +67,20 @@ def subtitle(rd: RunDir) -> str:
     """
     n = int(rd.summary.get("runs", len(rd.runs)))
     seed = rd.summary.get("seed", rd.meta.get("seed"))
-    return f"scenario {rd.name} · n = {n:,} runs, seed {seed}"
+    return f"scenario {rd.name}{changes(rd)} · n = {n:,} runs, seed {seed}"
+
+
+def changes(rd: RunDir) -> str:
+    """`` with --set KEY=VALUE`` (and ``at means``) when the run changed its scenario file."""
+    overrides = [str(o) for o in rd.manifest.get("overrides") or []]
+    text = ""
+    if overrides:
+        shown = ", ".join(overrides[:2]) + (f" and {len(overrides) - 2} more"
+                                            if len(overrides) > 2 else "")
+        text = f" with --set {shown}"
+    if rd.manifest.get("at_means"):
+        text += " at the priors' means"
+    return text
 
 
 def set_titles(fig: Figure, rd: RunDir, what: str, note: str = "") -> None:

@@ -41,6 +41,14 @@ def make_figure(rd: RunDir) -> Figure:
     else:
         fig = new_figure(11.5, 5.6 + 0.42 * len(agreed.index) + 1.2)
         ax, ax2 = fig.subplots(2, 1, height_ratios=[5.0, 0.42 * len(agreed.index) + 1.0])
+    together = bool(rounds.size) and int(rounds.min()) == int(rounds.max())
+    firsts = first_agreements(rd) if together else None
+    if firsts is not None:
+        _first_agreement_panel(ax, rd, firsts, order, first, last, int(rounds.max()))
+        if agreed is not None:
+            _agreement_panel(ax2, rd, agreed, first, last)
+        set_titles(fig, rd, "When issues were agreed")
+        return fig
     bottom = np.zeros(x.size)
     by_outcome = rd.summary.get("rounds", {}).get("by_outcome", {})
     for name in order:
@@ -97,6 +105,54 @@ def make_figure(rd: RunDir) -> Figure:
         _agreement_panel(ax2, rd, agreed, first, last)
     set_titles(fig, rd, "When the talks ended and when issues were agreed")
     return fig
+
+
+def first_agreements(rd: RunDir) -> pd.DataFrame | None:
+    """Per traced run: its outcome and the session of its first main-track agreement (0: none).
+
+    Read from ``sessions.parquet`` (``settled`` counts the main-track issues settled so far);
+    None for a folder without it.
+    """
+    ss = rd.sessions
+    if ss.empty or "settled" not in ss or "session" not in ss:
+        return None
+    agreed = ss[ss["settled"].to_numpy(dtype=float) > 0]
+    when = agreed.groupby("run")["session"].min()
+    runs = rd.runs.set_index("run")
+    traced = pd.Index(pd.unique(ss["run"]))
+    out = pd.DataFrame({"outcome": runs.loc[traced, "outcome"].astype(str).to_numpy(),
+                        "first": when.reindex(traced).fillna(0).astype(int).to_numpy()},
+                       index=traced)
+    return out
+
+
+def _first_agreement_panel(ax: Axes, rd: RunDir, firsts: pd.DataFrame, order: list[str],
+                           first: int, last: int, ended: int) -> None:
+    """Every run lasted the window: show when its first main-track piece was agreed instead."""
+    x = np.arange(first, last + 1)
+    slots = np.append(x, last + 1.5)  # the last slot: no main-track agreement at all
+    bottom = np.zeros(slots.size)
+    for name in order:
+        mine = firsts[firsts["outcome"] == name]["first"].to_numpy(dtype=int)
+        counts = np.array([int(np.sum(mine == s)) for s in x] + [int(np.sum(mine == 0))])
+        ax.bar(slots, counts, bottom=bottom, width=0.85, color=OUTCOME_COLOURS[name],
+               edgecolor="white", linewidth=0.5, label=f"{name}: {len(mine):,} traced runs")
+        bottom += counts
+    ax.set_xticks([*x[:: max(1, x.size // 12)], last + 1.5],
+                  [*[str(v) for v in x[:: max(1, x.size // 12)]], "none"])
+    ax.set_xlim(first - 0.6, last + 2.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, max(1.0, float(bottom.max())) * 1.12)
+    ax.set_xlabel("session of the run's first main-track agreement (none: not one)")
+    ax.set_ylabel("number of traced runs")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(f"Every run went on to session {ended} (the talks never ended early), so this "
+                 "shows when each run first agreed a main-track piece", loc="left", fontsize=10)
+    ax.legend(title="outcome", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9,
+              title_fontsize=9, frameon=False)
 
 
 def agreement_rounds(rd: RunDir) -> pd.DataFrame | None:

@@ -76,7 +76,7 @@ def _issue_panel(ax: Axes, rd: RunDir, issue: str, parties: list[str], last: int
     if low or high:
         # Name the axis ends on the right: which stance 0 and 100 stand for.
         ax.yaxis.remove_overlapping_locs = False
-        ax.set_yticks([0, 100], [wrap(low or "", 20, 3), wrap(high or "", 20, 3)], minor=True)
+        ax.set_yticks([0, 100], [wrap(low or "", 22), wrap(high or "", 22)], minor=True)
         ax.tick_params(
             axis="y",
             which="minor",
@@ -119,6 +119,13 @@ def _beliefs_panel(ax: Axes, rd: RunDir, last: int) -> None:
 
 
 EVENT_COLOUR = "#9c2a6b"
+
+
+def text_label(meta: dict) -> str:
+    """What the ``_text`` rows are: the mediator's text, or the expected-utility forecast."""
+    if meta.get("protocol") == "expected_utility":
+        return "forecast (median over runs)"
+    return "mediator's text (median)"
 
 
 def fired_markers(runs: pd.DataFrame) -> list[tuple[str, int, float]]:
@@ -189,8 +196,13 @@ def make_figure(rd: RunDir) -> Figure:
     panels = len(main) + int(has_front)
     ncols = 1 if panels == 1 else 2
     nrows = math.ceil(panels / ncols)
-    fig = new_figure(12, 1.6 + 3.3 * nrows)
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    fig = new_figure(13, 1.6 + 3.3 * nrows)
+    if panels % ncols:  # an odd count: the last panel (the beliefs) spans the last row
+        grid = fig.add_gridspec(nrows, ncols)
+        axes = np.array([fig.add_subplot(grid[k // ncols, k % ncols]) for k in range(panels - 1)]
+                        + [fig.add_subplot(grid[nrows - 1, :])])
+    else:
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
 
     last = int(rounds["round"].max())
     for ax, issue in zip(axes, main, strict=False):
@@ -215,7 +227,7 @@ def make_figure(rd: RunDir) -> Figure:
     ]
     if (rounds["actor"] == TEXT_ACTOR).any():
         handles.append(
-            Line2D([], [], color=TEXT_COLOUR, linestyle="--", label="mediator's text (median)")
+            Line2D([], [], color=TEXT_COLOUR, linestyle="--", label=text_label(rd.meta))
         )
     if markers:
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=":",
@@ -233,7 +245,7 @@ def make_figure(rd: RunDir) -> Figure:
     )
     sample = "all runs traced" if traced == total else f"fans over {traced:,} sampled runs"
     note = f"{sample}; ended runs keep their last value"
-    set_titles(fig, rd, "Positions over the sessions", note=note)
+    set_titles(fig, rd, "Positions", note=note)
     return fig
 
 

@@ -144,23 +144,30 @@ def plots_dir(path: Path | str) -> Path:
     return Path(path) / PLOTS_DIR
 
 
-def default_run_dir(root: Path | str, scenario_name: str, seed: int) -> Path:
+def default_run_dir(root: Path | str, scenario_name: str, seed: int, tag: str = "") -> Path:
     """The default folder name ``root/<name>/<UTC time>-s<seed>``, with ``-2``, ``-3``... if taken.
 
     Args:
         root: Output root (``results/`` by default in the CLI).
         scenario_name: Scenario name (a slug).
         seed: Master seed.
+        tag: Appended as ``-<tag>`` (a run that changed its scenario with ``--set`` says so).
 
     Returns:
         A path that does not exist yet.
     """
-    base = Path(root) / scenario_name / f"{_utc_stamp()}-s{int(seed)}"
+    base = Path(root) / scenario_name / f"{_utc_stamp()}-s{int(seed)}{_tagged(tag)}"
     candidate, k = base, 1
     while candidate.exists():
         k += 1
         candidate = base.with_name(f"{base.name}-{k}")
     return candidate
+
+
+def _tagged(tag: str) -> str:
+    if tag and not _NAME.match(tag):
+        raise ResultsError(f"folder tag {tag!r} is not a slug [a-z0-9_-]+")
+    return f"-{tag}" if tag else ""
 
 
 def _utc_stamp() -> str:
@@ -487,7 +494,7 @@ def _clean_meta(meta: Mapping[str, Any], scenario_name: str, seed: int) -> dict[
 
 
 def _partial_folder(out_dir: Path | str | None, root: Path | str, scenario_name: str,
-                    seed: int, force: bool) -> tuple[Path | None, Path]:
+                    seed: int, force: bool, tag: str = "") -> tuple[Path | None, Path]:
     """Check the target and make the hidden folder the files are written into first.
 
     Returns:
@@ -497,7 +504,7 @@ def _partial_folder(out_dir: Path | str | None, root: Path | str, scenario_name:
     if out_dir is None:
         target = None
         parent = (Path(root) / scenario_name).absolute()
-        name = f"{_utc_stamp()}-s{int(seed)}"
+        name = f"{_utc_stamp()}-s{int(seed)}{_tagged(tag)}"
     else:
         target = Path(out_dir)
         _check_target(target, force)
@@ -511,10 +518,11 @@ def _partial_folder(out_dir: Path | str | None, root: Path | str, scenario_name:
 
 
 def _publish(tmp: Path, target: Path | None, root: Path | str, scenario_name: str, seed: int,
-             force: bool) -> Path:
+             force: bool, tag: str = "") -> Path:
     """Rename the complete ``tmp`` into place and return where it went."""
     if target is None:
-        return _rename_to_free_name(tmp, default_run_dir(root, scenario_name, seed).absolute())
+        return _rename_to_free_name(tmp, default_run_dir(root, scenario_name, seed,
+                                                         tag).absolute())
     _move_into_place(tmp, target, force)
     return target
 
@@ -614,6 +622,7 @@ class RunDirWriter:
 
     Args:
         out_dir, root, scenario_name, seed, force: as for :func:`write_run_dir`.
+        tag: Appended to the default folder's name as ``-<tag>`` (see :func:`default_run_dir`).
 
     Raises:
         OutputExistsError: If ``out_dir`` exists, is not empty and ``force`` is false.
@@ -621,10 +630,11 @@ class RunDirWriter:
     """
 
     def __init__(self, out_dir: Path | str | None, *, root: Path | str, scenario_name: str,
-                 seed: int, force: bool = False) -> None:
+                 seed: int, force: bool = False, tag: str = "") -> None:
         _check_name(scenario_name)
         self.root, self.scenario_name, self.seed, self.force = root, scenario_name, seed, force
-        self._target, self.tmp = _partial_folder(out_dir, root, scenario_name, seed, force)
+        self.tag = tag
+        self._target, self.tmp = _partial_folder(out_dir, root, scenario_name, seed, force, tag)
         self.runs = RunsWriter(self.tmp / RUNS_FILE)
         self.path: Path | None = None
         self.summary: dict[str, Any] | None = None
@@ -659,7 +669,7 @@ class RunDirWriter:
             if before_publish is not None:
                 before_publish(self.tmp)
             self.path = _publish(self.tmp, self._target, self.root, self.scenario_name,
-                                 self.seed, self.force)
+                                 self.seed, self.force, self.tag)
         except BaseException:
             self.abort()
             raise

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from sim.batch.settable import RUNTIME_SETTABLE
     from sim.scenario.errors import ScenarioError
     from sim.scenario.export import json_schema, resolved_yaml
-    from sim.scenario.loader import load_scenario, shipped_scenarios, validate_file
+    from sim.scenario.loader import load_scenario, validate_file
     from sim.scenario.models import Scenario
     from sim.scenario.numbers import DIST_CLASSES, is_distribution
+    from sim.scenario.shipped import resolve_scenario_path, shipped_scenarios, shipped_sweeps
     from sim.scenario.uncertain import UncertainInput, at_means, uncertain_inputs
 
 _WHERE = {
@@ -33,7 +34,9 @@ _WHERE = {
     "json_schema": "sim.scenario.export",
     "load_scenario": "sim.scenario.loader",
     "resolved_yaml": "sim.scenario.export",
-    "shipped_scenarios": "sim.scenario.loader",
+    "resolve_scenario_path": "sim.scenario.shipped",
+    "shipped_scenarios": "sim.scenario.shipped",
+    "shipped_sweeps": "sim.scenario.shipped",
     "uncertain_inputs": "sim.scenario.uncertain",
     "validate_file": "sim.scenario.loader",
 }
@@ -48,8 +51,10 @@ __all__ = [
     "is_distribution",
     "json_schema",
     "load_scenario",
+    "resolve_scenario_path",
     "resolved_yaml",
     "shipped_scenarios",
+    "shipped_sweeps",
     "uncertain_inputs",
     "validate_file",
 ]

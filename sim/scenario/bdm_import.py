@@ -88,8 +88,61 @@ def read_bdm_csv(path: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
-def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) -> dict:
-    """The scenario dict for BDM rows (see the module docstring for the scaling)."""
+ROLES = ("party", "mediator", "third_party")
+#: Default replications of an imported forecast, and the default spread of its inputs.
+DEFAULT_RUNS = 500
+DEFAULT_SPREAD = 5.0
+
+
+def _around(value: float, half: float, lo: float, hi: float) -> Any:
+    """``value`` as a uniform prior of half-width ``half`` (clipped into [lo, hi]); or itself."""
+    if half <= 0:
+        return value
+    return {"dist": "uniform", "low": round(value - half, 12), "high": round(value + half, 12),
+            "clip": True} if (value - half < lo or value + half > hi) else {
+        "dist": "uniform", "low": round(value - half, 12), "high": round(value + half, 12)}
+
+
+def parse_roles(text: str | None, rows: list[dict]) -> dict[str, str]:
+    """``--roles "Russia=party,USA=third_party"`` as {actor name (lower case): role}.
+
+    Raises:
+        ScenarioError: an entry is not NAME=ROLE, names no actor of the file, or a role that
+            does not exist.
+    """
+    if not text:
+        return {}
+    known = {r["actor"].lower(): r["actor"] for r in rows}
+    out: dict[str, str] = {}
+    for item in [t.strip() for t in text.split(",") if t.strip()]:
+        actor, sep, role = (s.strip() for s in item.partition("="))
+        if not sep or not actor or not role:
+            raise ScenarioError(f"--roles {item!r}: expected NAME=ROLE, e.g. USA=third_party")
+        if actor.lower() not in known:
+            raise ScenarioError(f"--roles {item!r}: no actor {actor!r} in the file (actors: "
+                                f"{', '.join(known.values())})")
+        if role not in ROLES:
+            raise ScenarioError(f"--roles {item!r}: unknown role {role!r}; expected one of "
+                                f"{', '.join(ROLES)}")
+        out[actor.lower()] = role
+    return out
+
+
+def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None, *,
+                 roles: dict[str, str] | None = None, runs: int | None = None,
+                 spread: float = 0.0) -> dict:
+    """The scenario dict for BDM rows (see the module docstring for the scaling).
+
+    Args:
+        rows: The rows of :func:`read_bdm_csv`.
+        name: The scenario name.
+        parties: Actors that are parties (the others third parties); default every actor.
+        roles: Actor name (lower case) -> role, applied after ``parties``.
+        runs: Replications (default :data:`DEFAULT_RUNS` with a spread, else 1).
+        spread: Half-width of a uniform prior around each input: points of the 0-100 axis for
+            positions, hundredths for saliences, per cent of the value for capabilities; 0
+            keeps the data as fixed numbers (the model is then deterministic).
+    """
     lo = min(r["position"] for r in rows)
     hi = max(r["position"] for r in rows)
     span = hi - lo
@@ -102,19 +155,22 @@ def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) 
         aid = _slug(r["actor"], taken)
         pos = 50.0 if span == 0 else 100.0 * (r["position"] - lo) / span
         is_party = wanted is None or aid in wanted or r["actor"].lower() in wanted
+        role = (roles or {}).get(r["actor"].lower(), "party" if is_party else "third_party")
+        cap = round(r["capability"] / cap_max, 12)
+        sal = round(r["salience"] / sal_scale, 12)
         actors[aid] = {
             "name": r["actor"],
-            "role": "party" if is_party else "third_party",
-            "capability": round(r["capability"] / cap_max, 12),
-            "position": {"issue": round(pos, 12)},
-            "salience": {"issue": round(r["salience"] / sal_scale, 12)},
+            "role": role,
+            "capability": _around(cap, cap * spread / 100, 0.0, 1.0),
+            "position": {"issue": _around(round(pos, 12), spread, 0.0, 100.0)},
+            "salience": {"issue": _around(sal, spread / 100, 0.0, 1.0)},
         }
     return {
         "schema": 2,
         "name": name,
-        "title": f"{name}: imported expected-utility actor data",
+        "title": f"{name}: expected-utility forecast of imported actor data",
         "seed": 1,
-        "runs": 1,
+        "runs": int(runs if runs is not None else (DEFAULT_RUNS if spread > 0 else 1)),
         "issues": {
             "issue": {
                 "label": "Imported issue",
@@ -130,7 +186,8 @@ def bdm_scenario(rows: list[dict], name: str, parties: list[str] | None = None) 
 
 def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
                    name: str | None = None, force: bool = False,
-                   parties: list[str] | None = None) -> Path:
+                   parties: list[str] | None = None, roles: str | None = None,
+                   runs: int | None = None, spread: float = DEFAULT_SPREAD) -> Path:
     """Write a scenario YAML for a BDM actor CSV; return its path.
 
     Raises:
@@ -148,17 +205,29 @@ def import_bdm_csv(csv_path: str | Path, out: str | Path | None = None, *,
         raise ScenarioError(f"--name {name!r}: not a valid scenario name; use lower-case "
                             "letters, digits, '-' and '_'")
     slug = name or re.sub(r"[^a-z0-9_-]+", "-", csv_path.stem.lower()).strip("-") or "imported"
-    data = bdm_scenario(rows, slug, parties)
-    spread = max(r["position"] for r in rows) - min(r["position"] for r in rows)
-    if not math.isfinite(spread):
+    if not (math.isfinite(spread) and 0 <= spread <= 50):
+        raise ScenarioError(f"--spread {spread:g}: expected a number from 0 to 50 (points of "
+                            "the 0-100 axis)")
+    data = bdm_scenario(rows, slug, parties, roles=parse_roles(roles, rows), runs=runs,
+                        spread=spread)
+    span = max(r["position"] for r in rows) - min(r["position"] for r in rows)
+    if not math.isfinite(span):
         raise _fail(csv_path, 1, "the positions span more than a float can hold; rescale them")
     header = (
         f"# Imported from {csv_path.name}: {len(rows)} actors, one issue.\n"
         "# Positions mapped linearly onto 0-100 and capabilities divided by the largest;\n"
         "# the expected utility model is invariant to both (docs/ODD.md, sim/rules/bdm.py).\n"
-        "# Every actor is a party: the issue counts as settled when all end within\n"
-        "# negotiation.expected_utility.agreement_gap points of each other.\n"
+        "# The issue counts as settled when the parties end within\n"
+        "# negotiation.expected_utility.agreement_gap points of each other; every actor\n"
+        "# (whatever its role) takes part in the contest that makes the forecast.\n"
+        f"# Roles: {', '.join(f'{a['name']} {a['role']}' for a in data['actors'].values())}"
+        " (set them with --roles NAME=ROLE,...).\n"
     )
+    if spread > 0:
+        header += (f"# Inputs are uncertain: uniform priors of ±{spread:g} points around each "
+                   f"position, ±{spread / 100:g} around\n# each salience and ±{spread:g}% "
+                   f"around each capability (--spread), over {data['runs']} runs, so the\n"
+                   "# forecast comes with its spread; --spread 0 keeps the data as it is.\n")
     if any(r["salience"] > 1 for r in rows):
         header += "# Saliences were on a 0-100 scale and were divided by 100.\n"
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -29,6 +29,7 @@ def consistency_problems(scn: Scenario) -> list[Problem]:
         *_reference_problems(scn),
         *_humanitarian_problems(scn),
         *_dated_problems(scn),
+        *_reach_problems(scn),
     ]
 
 
@@ -116,6 +117,25 @@ def _battlefield_problems(scn: Scenario) -> Iterator[Problem]:
             yield (("battlefield", "beliefs", side),
                    f"beliefs are held by the two sides ({', '.join(bf.sides)}), not '{side}'"
                    + did_you_mean(side, list(bf.sides)))
+
+
+def _reach_problems(scn: Scenario) -> Iterator[Problem]:
+    """A distribution must keep its draws inside its key's range, unless it says clip: true."""
+    from sim.scenario.uncertain import uncertain_inputs  # it imports the models, as we are
+
+    for inp in uncertain_inputs(scn):
+        if inp.dist.clip:
+            continue
+        low, high = inp.dist.reach()
+        if inp.lo <= low and high <= inp.hi:
+            continue
+        kind = inp.dist.dist
+        span = (f"99.9% of its draws lie from {low:.3g} to {high:.3g}" if kind == "normal"
+                else f"its draws go from {low:g} to {high:g}")
+        yield (tuple(inp.path.split(".")),
+               f"the {kind} distribution reaches outside the key's range {inp.lo:g} to "
+               f"{inp.hi:g} ({span}); narrow it, or add 'clip: true' to the distribution to "
+               "clip every draw into the range")
 
 
 def _dated_problems(scn: Scenario) -> Iterator[Problem]:

@@ -55,6 +55,42 @@ def resolved_yaml(scn: Scenario) -> str:
 
 
 def json_schema() -> dict[str, Any]:
-    """JSON Schema of the scenario format, with a description for every field."""
-    schema = Scenario.model_json_schema(by_alias=True, mode="validation")
-    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+    """JSON Schema of scenario files, with a description for every field.
+
+    The top level is the scenario with nothing required (the ``...Part`` definitions: a file
+    with ``extends`` gets the rest from its base, and may give a distribution in part, as
+    ``{mean: 0.3}`` tunes the base's); a file without ``extends`` must also be a complete
+    scenario (``$defs/Scenario``, pydantic's schema of :class:`Scenario`). The schema
+    checks each key's form; what relates keys to each other (a salience for every issue, a party
+    named by a pressure measure) is left to ``ceasefire validate``.
+    """
+    full = Scenario.model_json_schema(by_alias=True, mode="validation")
+    defs = full.pop("$defs", {})
+    part_defs = {f"{name}Part": _partial(model) for name, model in defs.items()}
+    schema = {"$schema": JSON_SCHEMA_DIALECT, **_partial(full)}
+    schema["$defs"] = {**defs, **part_defs, "Scenario": full}
+    schema["if"] = {"required": ["extends"]}  # a variant: its base supplies the rest
+    schema["then"] = {}
+    schema["else"] = {"$ref": "#/$defs/Scenario"}
+    return schema
+
+
+def _partial(node: Any) -> Any:
+    """``node`` with nothing required, ``oneOf`` as ``anyOf``, references to the parts."""
+    if isinstance(node, list):
+        return [_partial(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "required":
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+            out[key] = f"{value}Part"
+        elif key == "oneOf":  # partial distributions may match several members
+            out["anyOf"] = _partial(value)
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {k: _partial(v) for k, v in value.items()}
+        else:
+            out[key] = _partial(value)
+    return out

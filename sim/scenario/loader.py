@@ -20,6 +20,7 @@ from sim.scenario.errors import Origin, ScenarioError, SourceMap, show
 from sim.scenario.migrate import migrate, rename_override
 from sim.scenario.models import Scenario
 from sim.scenario.paths import PathProblem, default_blocks, resolve
+from sim.scenario.shipped import resolve_scenario_path
 from sim.scenario.translate import problems_from
 from sim.scenario.yamlio import Marks, deep_merge, parse_value, read_yaml
 
@@ -35,7 +36,8 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
     """Load, resolve and validate a scenario file.
 
     Args:
-        path: The scenario YAML file.
+        path: The scenario YAML file, or the name of a shipped scenario (``istanbul_2025``;
+            an existing file of that name wins, see :mod:`sim.scenario.shipped`).
         overrides: ``KEY=VALUE`` strings (``--set``), applied in order after ``extends`` is
             resolved; each VALUE is parsed as YAML and KEY must be a path the schema allows.
 
@@ -45,7 +47,7 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
     Raises:
         ScenarioError: Anything wrong with the file, its bases or the overrides.
     """
-    shown = os.fspath(path)
+    shown = resolve_scenario_path(path)
     try:
         return _load(shown, overrides)
     except RecursionError:
@@ -133,12 +135,6 @@ def validate_file(path: str | os.PathLike[str]) -> list[str]:
     except ScenarioError as exc:
         return exc.problems
     return []
-
-
-def shipped_scenarios() -> list[Path]:
-    """The scenarios shipped in the repository's ``scenarios/`` folder ([] when absent)."""
-    folder = Path(__file__).resolve().parents[2] / "scenarios"
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
 def _kind(data: Any) -> str:

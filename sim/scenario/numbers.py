@@ -2,8 +2,11 @@
 
 A scenario field typed ``Number(lo, hi)`` accepts either a plain number inside ``[lo, hi]``
 (anything outside is a validation error) or a distribution mapping such as
-``{dist: normal, mean: 0.3, sd: 0.2}``. A distribution may put mass outside the field's range;
-each draw is clipped into ``[lo, hi]`` (see :mod:`sim.scenario.uncertain`).
+``{dist: normal, mean: 0.3, sd: 0.2}``. A distribution must keep its draws inside the field's
+range, as a plain number must: a bounded one (uniform, triangular, beta, choice) with its whole
+support, a normal with its central 99.9% (:meth:`_Dist.reach`). One that reaches outside is an
+error naming the key (:mod:`sim.scenario.checks`) unless it says ``clip: true``, which clips
+each draw into ``[lo, hi]`` (see :mod:`sim.scenario.uncertain`).
 """
 
 from __future__ import annotations
@@ -23,10 +26,24 @@ NUMBER_TAG = "<number>"
 DIST_TAG = "<dist>"
 
 
+#: Two-sided normal quantile of the central 99.9% (``scipy.stats.norm.ppf(0.9995)``): the part
+#: of a normal that must lie inside its key's range unless the distribution says ``clip: true``.
+NORMAL_REACH_Z = 3.2905267314919255
+
+
 class _Dist(BaseModel):
     """Common base of the distributions."""
 
     model_config = STRICT
+
+    clip: bool | None = Field(
+        default=None, description="true: draws outside the key's range are clipped into it "
+        "(they pile up at its ends); without it a distribution that reaches outside the range "
+        "is an error.")
+
+    def reach(self) -> tuple[float, float]:  # pragma: no cover - overridden
+        """Where the draws lie: the support, or a normal's central 99.9%."""
+        raise NotImplementedError
 
     def draw(self, rng: np.random.Generator) -> float:  # pragma: no cover - overridden
         """One unclipped draw from ``rng``."""
@@ -51,6 +68,10 @@ class Normal(_Dist):
     def expectation(self) -> float:
         """The mean."""
         return self.mean
+
+    def reach(self) -> tuple[float, float]:
+        """The central 99.9% of the draws, mean ± 3.29 sd."""
+        return (self.mean - NORMAL_REACH_Z * self.sd, self.mean + NORMAL_REACH_Z * self.sd)
 
 
 class Uniform(_Dist):
@@ -78,6 +99,10 @@ class Uniform(_Dist):
     def expectation(self) -> float:
         """(low + high) / 2."""
         return (self.low + self.high) / 2
+
+    def reach(self) -> tuple[float, float]:
+        """[low, high]."""
+        return (self.low, self.high)
 
 
 class Triangular(_Dist):
@@ -107,6 +132,10 @@ class Triangular(_Dist):
         """(low + mode + high) / 3."""
         return (self.low + self.mode + self.high) / 3
 
+    def reach(self) -> tuple[float, float]:
+        """[low, high]."""
+        return (self.low, self.high)
+
 
 class Beta(_Dist):
     """Beta distribution ``{dist: beta, a, b}`` on [0, 1], used as drawn (then clipped)."""
@@ -122,6 +151,10 @@ class Beta(_Dist):
     def expectation(self) -> float:
         """The mean a / (a + b)."""
         return self.a / (self.a + self.b)
+
+    def reach(self) -> tuple[float, float]:
+        """[0, 1]."""
+        return (0.0, 1.0)
 
 
 class Choice(_Dist):
@@ -155,6 +188,11 @@ class Choice(_Dist):
         """The p-weighted mean of the values (equal weights when p is omitted)."""
         weights = np.ones(len(self.values)) if self.p is None else np.asarray(self.p, float)
         return float(np.dot(weights, self.values) / weights.sum())
+
+    def reach(self) -> tuple[float, float]:
+        """The smallest and the largest value (with a probability above 0)."""
+        kept = [v for k, v in enumerate(self.values) if self.p is None or self.p[k] > 0]
+        return (min(kept), max(kept))
 
 
 class Posterior(_Dist):

@@ -26,7 +26,7 @@ def problems_from(exc: ValidationError, sources: SourceMap, data: Any) -> list[s
         if err["type"] == "scenario_consistency":
             base = _clean(err["loc"])[0]
             for loc, text in err["ctx"]["problems"]:
-                found.append(_placed(sources, (*base, *loc), text))
+                found.append(_placed(sources, (*base, *loc), text, inner=True))
             continue
         if err["type"] == "extra_forbidden" and err["loc"]:
             # the last element is the unknown key itself, even one spelt like a union tag
@@ -39,8 +39,21 @@ def problems_from(exc: ValidationError, sources: SourceMap, data: Any) -> list[s
     return list(unique)
 
 
-def _placed(sources: SourceMap, loc: tuple[str, ...], text: str) -> tuple[tuple, str]:
-    return sources.locate(loc).sort_key(), sources.problem(loc, text)
+def _placed(sources: SourceMap, loc: tuple[str, ...], text: str,
+            inner: bool = False) -> tuple[tuple, str]:
+    """The sort key and the message of a problem at ``loc``.
+
+    With ``inner``, a key written in the file whose value was changed inside by ``--set`` (``--set
+    battlefield.edge.mean=5`` on a distribution of the file) is reported as from that override.
+    """
+    origin = sources.locate(loc)
+    if inner and origin.override is None:
+        n = len(loc)
+        changed = [o for p, o in sources.marks.items()
+                   if len(p) > n and p[:n] == loc and o.override is not None]
+        if changed:
+            return changed[-1].sort_key(), f"{changed[-1]}: {'.'.join(loc)}: {text}"
+    return origin.sort_key(), sources.problem(loc, text)
 
 
 def _clean(loc: tuple) -> tuple[tuple[str, ...], bool]:

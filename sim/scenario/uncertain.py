@@ -3,10 +3,11 @@
 Each replication draws one value per uncertain input from its own random stream and records
 it in its row of the run table as ``param.<key path>``.
 
-Clipping: a distribution may put mass outside its field's valid range (a normal always does).
-Every draw is clipped into ``[lo, hi]``, so values outside the range pile up at the bounds
-rather than being redrawn; choose parameters that keep most of the mass inside if that matters.
-A beta distribution draws in [0, 1] and is used as drawn (then clipped like any other).
+Clipping: a distribution must keep its draws inside its field's valid range (a bounded one its
+whole support, a normal its central 99.9%; the loader refuses others) unless it says
+``clip: true``. Every draw is clipped into ``[lo, hi]``: with ``clip: true`` values outside the
+range pile up at the bounds rather than being redrawn, and without it only the rare normal draw
+beyond mean ± 3.29 sd can be clipped. A beta distribution draws in [0, 1] and is used as drawn.
 """
 
 from __future__ import annotations

@@ -42,6 +42,14 @@ when given) or a result folder of `ceasefire run`. For every outcome and flag: t
 Wilson 95% interval and the difference from the first item with Newcombe's 95% interval.
 Writes compare.csv and compare.png."""
 
+DISCOVER_HELP = """\
+Scenario discovery with PRIM (Friedman & Fisher 1999, as in EMA Workbench): peel the space of
+the sampled inputs (a run's param.* columns, or a sweep's parameters) down to the box where
+OUTCOME is most concentrated, and print each box's limits with its coverage (share of the
+outcome's replications inside it), density (the outcome's share inside it) and support (share of
+all replications inside it). Example:
+  ceasefire discover results/istanbul-2025/20250516T120000Z-s20250516 --outcome ceasefire"""
+
 COMPARE_EPILOG = """\
 examples:
   ceasefire compare scenarios/istanbul_2025.yaml scenarios/istanbul_2025_putin_attends.yaml
@@ -95,6 +103,25 @@ def add_parsers(subparsers: Any) -> None:
                         "runs held in memory; see README, 'Limits')")
     p.set_defaults(func=cmd_compare)
 
+    p = subparsers.add_parser(
+        "discover", help="scenario discovery: PRIM boxes where an outcome is likely",
+        description=DISCOVER_HELP, formatter_class=fmt)
+    p.add_argument("folder", metavar="DIR", help="a result folder of `ceasefire run` (its "
+                   "sampled inputs) or a sweep folder (its parameters and sampled inputs)")
+    p.add_argument("--outcome", required=True, metavar="NAME",
+                   help="the outcome to find, e.g. ceasefire, partial, collapse, dictated_peace")
+    p.add_argument("--boxes", type=_positive, default=2, metavar="N",
+                   help="boxes to find, each among the replications outside the earlier ones "
+                        "(default 2)")
+    p.add_argument("--threshold", type=float, metavar="D",
+                   help="report the box of highest coverage whose density reaches D (0-1) "
+                        "instead of the one capturing the most cases beyond the base rate")
+    p.add_argument("--peel", type=float, default=0.05, metavar="A",
+                   help="fraction of a box's replications peeled at each step (default 0.05)")
+    p.add_argument("--min-support", type=float, default=0.05, dest="min_support", metavar="S",
+                   help="smallest box, as a share of all replications (default 0.05)")
+    p.set_defaults(func=cmd_discover)
+
 
 class _Bar:
     """A tqdm bar on stderr when it is a terminal and not --quiet; otherwise nothing."""
@@ -128,9 +155,11 @@ def _fail(exc: BaseException) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Handle ``ceasefire sweep``."""
     from sim.results.errors import ResultsError
-    from sim.scenario import ScenarioError
+    from sim.scenario import ScenarioError, resolve_scenario_path
     from sim.sweep.errors import SweepInterrupted
     from sim.sweep.run import run_sweep
+
+    args.sweep = resolve_scenario_path(args.sweep, kind="sweeps")  # a shipped sweep's name
 
     bar = _Bar(args.quiet, "sweep")
     argv = getattr(args, "argv", None)
@@ -164,18 +193,74 @@ def _report(folder: Any, elapsed: float) -> None:
     print(f"sweep {sd.name}: {m['points']:,} points × {m['runs_per_point']:,} runs "
           f"({m['design']} design, seed {m['seed']}), {elapsed:.1f} s")
     if sd.sensitivity is not None:
-        measure = "ST" if "ST" in sd.sensitivity.columns else "mu_star"
-        print(f"  most influential parameter per output ({measure}):")
-        for out, part in sd.sensitivity.groupby("output", sort=False):
-            part = part.dropna(subset=[measure])
-            if part.empty:
-                print(f"    {out:<16} (does not vary)")
-                continue
-            best = part.iloc[int(part[measure].to_numpy().argmax())]
-            print(f"    {out:<16} {best['parameter']}  ({measure} {best[measure]:.2f})")
+        from sim.sweep.sensitivity import sensitivity_lines
+
+        for line in sensitivity_lines(sd.sensitivity):
+            print(line)
     print(f"results: {folder}")
     if m.get("plots"):
         print(f"plots:   {folder / 'plots'}")
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Handle ``ceasefire discover``."""
+    from pathlib import Path
+
+    from sim.results.errors import ResultsError
+    from sim.scenario import ScenarioError
+
+    try:
+        for line in discovery_lines(Path(args.folder), args.outcome, boxes=args.boxes,
+                                    threshold=args.threshold, alpha=args.peel,
+                                    min_support=args.min_support):
+            print(line)
+    except (ScenarioError, ResultsError) as exc:
+        return _fail(exc)
+    return 0
+
+
+def discovery_lines(folder: Any, outcome: str, **options: Any) -> list[str]:
+    """The boxes of ``ceasefire discover`` as text lines."""
+    from sim.sweep.discovery import discover, outcome_flags, replications
+    from sim.sweep.errors import SweepError
+
+    for key, lo, hi in (("peel", 0.001, 0.5), ("min_support", 0.001, 0.9)):
+        name = "alpha" if key == "peel" else key
+        value = options.get(name)
+        if value is not None and not lo <= value <= hi:
+            raise SweepError(f"--{key.replace('_', '-')} {value:g}: expected a number from "
+                             f"{lo:g} to {hi:g}")
+    threshold = options.get("threshold")
+    if threshold is not None and not 0 < threshold <= 1:
+        raise SweepError(f"--threshold {threshold:g}: expected a share from 0 to 1")
+    inputs, runs, kind = replications(folder)
+    y = outcome_flags(runs, outcome)
+    found = discover(inputs, y, **options)
+    rate = float(y.mean())
+    lines = [f"Scenario discovery of {outcome} in {folder} ({kind}: {len(y):,} replications, "
+             f"{len(inputs.columns)} inputs; PRIM, Friedman & Fisher 1999): base rate "
+             f"{100 * rate:.1f}% ({int(y.sum()):,} replications)"]
+    for k, box in enumerate(found, start=1):
+        lift = box.density / rate if rate else float("nan")
+        lines.append(f"Box {k}: density {100 * box.density:.1f}% ({lift:.1f} x the base rate), "
+                     f"coverage {100 * box.coverage:.1f}% of the {outcome} replications, "
+                     f"support {100 * box.support:.1f}% of all ({box.count:,})")
+        if not box.limits:
+            lines.append("  no box: no restriction of any input is significant at 5% (EMA "
+                         "Workbench's quasi-p-value) with these replications; more runs may "
+                         "resolve one, or the outcome is spread over the whole space")
+        width = max((len(n) for n in box.limits), default=0)
+        for name, (lo, hi) in box.limits.items():
+            full_lo, full_hi = box.ranges[name]
+            if lo > full_lo and hi < full_hi:
+                what = f"{lo:.4g} to {hi:.4g}"
+            elif lo > full_lo:
+                what = f">= {lo:.4g}"
+            else:
+                what = f"<= {hi:.4g}"
+            lines.append(f"  {name:<{width}}  {what:<20} (drawn from {full_lo:.4g} to "
+                         f"{full_hi:.4g})")
+    return lines
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -192,4 +277,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(format_table(table))
     print(f"table: {plot.parent / 'compare.csv'}")
     print(f"plot:  {plot}")
+    if (plot.parent / "timeline.png").is_file():
+        print(f"plot:  {plot.parent / 'timeline.png'}")
     return 0

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 PLOT_FILE = "compare.png"
+TIMELINE_FILE = "timeline.png"
+#: Replications of a compared scenario file traced session by session (for timeline.png).
+TRACE_RUNS = 1000
 TABLE_FILE = "compare.csv"
 COLUMNS = ("item", "label", "source", "output", "count", "n", "share", "lo", "hi",
            "diff", "diff_lo", "diff_hi")
@@ -44,6 +47,8 @@ class Item:
     source: str  # "scenario" or "results"
     runs: pd.DataFrame
     seed: int
+    sessions: pd.DataFrame | None = None  # traced runs, for timeline.png
+    meta: dict | None = None  # what the timeline needs to know of the issues
 
 
 def compare(
@@ -79,8 +84,11 @@ def compare(
     """
     if len(items) < 2:
         raise SweepError("compare needs at least two scenario files or result folders")
-    scenarios = {str(it): _scenario(str(it), runs, jobs, allow_large) for it in items
-                 if Path(it).exists() and not Path(it).is_dir()}  # all checked before any runs
+    from sim.scenario import resolve_scenario_path
+
+    files = {str(it): resolve_scenario_path(str(it)) for it in items}  # a shipped name too
+    scenarios = {it: _scenario(path, runs, jobs, allow_large) for it, path in files.items()
+                 if Path(path).exists() and not Path(path).is_dir()}  # all checked before any runs
     loaded = [_load(str(it), runs, seed, jobs, scenarios.get(str(it))) for it in items]
     _unique_labels(loaded)
     table = comparison_table(loaded)
@@ -94,7 +102,36 @@ def compare(
     fig = compare_figure(table)
     write_atomic(folder / PLOT_FILE, lambda p: fig.savefig(p, format="png",
                                                       metadata={"Software": None}))
+    timelines = [(it.label, it.runs, it.sessions, it.meta or {}) for it in loaded
+                 if it.sessions is not None and not it.sessions.empty]
+    if len(timelines) >= 2:
+        from sim.sweep.compare_plot import timeline_figure
+
+        tfig = timeline_figure(timelines)
+        write_atomic(folder / TIMELINE_FILE, lambda p: tfig.savefig(
+            p, format="png", metadata={"Software": None}))
     return table, folder / PLOT_FILE
+
+
+def redraw_compare(folder: str | Path) -> Path:
+    """Redraw ``compare.png`` of a comparison folder from its ``compare.csv``.
+
+    (``timeline.png`` needs the traced sessions, which a comparison folder does not keep.)
+    """
+    from sim.sweep.compare_plot import compare_figure
+
+    path = Path(folder) / TABLE_FILE
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"{path}: cannot read the comparison table: {exc}") from None
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise SweepError(f"{path}: not a table of `ceasefire compare` (no {', '.join(missing)})")
+    fig = compare_figure(table)
+    write_atomic(Path(folder) / PLOT_FILE, lambda p: fig.savefig(p, format="png",
+                                                                 metadata={"Software": None}))
+    return Path(folder) / PLOT_FILE
 
 
 def comparison_table(items: list[Item]) -> pd.DataFrame:
@@ -161,9 +198,12 @@ def _scenario(item: str, runs: int | None, jobs: int, allow_large: bool) -> Scen
 
     scn = load_scenario(item)
     n = int(runs if runs is not None else scn.runs)
-    est = estimate(n, scn.sessions, size=Size.of(scn), held=True, jobs=jobs)
+    est = estimate(n, scn.sessions, size=Size.of(scn), held=True, jobs=jobs,
+                   trace_runs=min(n, TRACE_RUNS))
     what = f"--runs {runs}" if runs is not None else f"{key_origin(item, 'runs')} {n:,}"
-    problem = too_large(what, est, {"chunk": f"--jobs {jobs}"}, allow_large)
+    problem = too_large(what, est, {"chunk": f"--jobs {jobs}",
+                                    "trace": f"{item}: the trace of {min(n, TRACE_RUNS):,} runs"},
+                        allow_large)
     if problem is not None:
         raise SweepError(problem, item)
     return scn
@@ -171,7 +211,9 @@ def _scenario(item: str, runs: int | None, jobs: int, allow_large: bool) -> Scen
 
 def _load(item: str, runs: int | None, seed: int | None, jobs: int,
           scn: Scenario | None = None) -> Item:
-    path = Path(item)
+    from sim.scenario import resolve_scenario_path
+
+    path = Path(resolve_scenario_path(item))
     if path.is_dir():
         from sim.results import read_run_dir
         from sim.sweep.store import is_sweep_dir
@@ -181,15 +223,17 @@ def _load(item: str, runs: int | None, seed: int | None, jobs: int,
                              "result folders of `ceasefire run`")
         rd = read_run_dir(path)
         return Item(item, rd.name or path.name, "results", rd.runs,
-                    int(rd.summary.get("seed", rd.meta.get("seed", 0))))
+                    int(rd.summary.get("seed", rd.meta.get("seed", 0))), rd.sessions, rd.meta)
     if not path.exists():
         raise SweepError(f"{item}: no such scenario file or result folder")
     from sim.engine.runner import simulate
     from sim.scenario import load_scenario
 
     scn = scn if scn is not None else load_scenario(path)
-    res = simulate(scn, runs=runs, seed=seed, jobs=jobs, trace_runs=0)
-    return Item(item, scn.name, "scenario", res.runs, res.seed)
+    res = simulate(scn, runs=runs, seed=seed, jobs=jobs, trace_runs=TRACE_RUNS)
+    meta = {"issues": {iid: {"track": iss.track, "decides_ceasefire": iss.decides_ceasefire}
+                       for iid, iss in scn.issues.items()}}
+    return Item(item, scn.name, "scenario", res.runs, res.seed, res.sessions, meta)
 
 
 def _unique_labels(items: list[Item]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from sim.plots._common import new_figure, wrap
 from sim.sweep.spec import OUTPUTS
@@ -56,8 +56,9 @@ def compare_figure(table: pd.DataFrame) -> Figure:
     top.legend(loc="best", fontsize=9, frameon=False)
     bottom.axhline(0, color="#555555", lw=1)
     bottom.set_ylabel(wrap(f"difference vs {labels[0]}", 30)
-                      + "\n(percentage points,\nNewcombe 95%)", fontsize=9)
-    bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                      + "\n(percentage points, pp;\nNewcombe 95%)", fontsize=9)
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.0f} pp"
+                                                   if round(100 * v) else "0"))
     bottom.grid(True, axis="y", color="#dddddd")
     bottom.set_axisbelow(True)
     bottom.set_xticks(x, [NAMES.get(o, o) for o in OUTPUTS])
@@ -66,5 +67,48 @@ def compare_figure(table: pd.DataFrame) -> Figure:
     note = (f"reference: {labels[0]} ({runs:,} runs) · * share of runs that agreed a ceasefire "
             "or settlement")
     fig.suptitle(wrap("Outcome shares compared: " + " vs ".join(labels), 100) + "\n" + note,
+                 fontsize=11.5, fontweight="bold", linespacing=1.4)
+    return fig
+
+
+def timeline_figure(items: list[tuple[str, pd.DataFrame, pd.DataFrame, dict]]) -> Figure:
+    """``timeline.png`` of a comparison: one panel per outcome and the first exchange.
+
+    One line per item: the share of its traced runs that had reached it by each session, with
+    its Wilson 95% band.
+
+    Args:
+        items: (label, runs, sessions, meta) of every item with traced sessions.
+    """
+    from sim.plots.timeline import EXCHANGE, session_ticks, timeline_table
+
+    tables = [(lab, timeline_table(runs, ss, meta)) for lab, runs, ss, meta in items]
+    events = [e for e in dict.fromkeys(tables[0][1]["event"])
+              if any(t[t["event"] == e]["count"].any() for _, t in tables)]
+    cols = min(3, max(1, len(events)))
+    rows = -(-len(events) // cols)
+    fig = new_figure(4.6 * cols + 0.6, 3.4 * rows + 1.6)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, event in zip(axes, events, strict=False):
+        for i, (lab, table) in enumerate(tables):
+            part = table[table["event"] == event]
+            colour = ITEM_COLOURS[i % len(ITEM_COLOURS)]
+            ax.plot(part["session"], part["share"], color=colour, lw=2,
+                    ls="--" if event == EXCHANGE else "-", label=wrap(lab, 40))
+            ax.fill_between(part["session"], part["lo"], part["hi"], color=colour, alpha=0.12,
+                            lw=0)
+        session_ticks(ax, tables[0][1][tables[0][1]["event"] == event], most=6)
+        ax.set_title(event, fontsize=10.5, loc="left")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(True, color="#e5e5e5")
+    for ax in axes[len(events):]:
+        ax.set_axis_off()
+    axes[0].set_ylabel("share of traced runs that\nreached it by then (Wilson 95%)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)),
+               frameon=False, fontsize=9)
+    fig.suptitle(wrap("When: " + " vs ".join(lab for lab, _ in tables), 100) + "\n"
+                 "each outcome by the session it was reached (stalemate only at the end)",
                  fontsize=11.5, fontweight="bold", linespacing=1.4)
     return fig

@@ -10,13 +10,14 @@ They read ``points.parquet``, ``sensitivity.parquet``, ``sweep.yaml`` and ``mani
   the points themselves and a binned mean otherwise);
 * Sobol: ``sobol.png`` — first-order (S1) and total-order (ST) indices with their 95%
   confidence, one panel per output;
-* Morris: ``morris.png`` — mu* against sigma per output, each point labelled by its parameter.
+* Morris: ``morris.png`` — mu* against sigma per output, each point labelled by its parameter
+  (hollow grey where mu* is noise: its interval at least as wide as mu*).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,29 @@ def plot_sweep(folder: Path | str, out: Path | str | None = None,
     return drawn
 
 
+def redraw_sweep(folder: Path | str) -> list[Path]:
+    """Redraw the figures of a finished sweep folder into its ``plots/`` (replaced whole).
+
+    Raises:
+        SweepError: ``folder`` is not a finished sweep folder.
+    """
+    import shutil
+    import time
+
+    from sim.sweep.store import read_sweep_dir, replace_dir
+
+    folder = Path(folder)
+    read_sweep_dir(folder)  # refuses a folder that is not a finished sweep
+    tmp = folder / f".{PLOTS_DIR}.tmp-{int(time.time() * 1e6)}"
+    try:
+        names = [p.name for p in plot_sweep(folder, out=tmp)]
+        replace_dir(tmp, folder / PLOTS_DIR)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [folder / PLOTS_DIR / name for name in names]
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -84,10 +108,11 @@ def label(output: str) -> str:
 def _titles(fig: Figure, sd: SweepDir, what: str) -> None:
     m = sd.manifest
     base = m.get("scenario_title") or m.get("scenario_name", "")
-    first = wrap(f"{what}: sweep {sd.name} on {base}", 95)
+    chars = max(95, int(9.5 * fig.get_figwidth()))
+    first = wrap(f"{what}: sweep {sd.name} on {base}", chars)
     second = wrap(f"base scenario {m.get('scenario_name', '?')} · {m.get('design')} design, "
                   f"{m.get('points', len(sd.points)):,} points × {m.get('runs_per_point'):,} "
-                  f"runs per point · seed {m.get('seed')}", 115)
+                  f"runs per point · seed {m.get('seed')}", chars + 20)
     fig.suptitle(f"{first}\n{second}", fontsize=11.5, fontweight="bold", linespacing=1.4)
 
 
@@ -166,15 +191,27 @@ def heatmap_figure(sd: SweepDir) -> Figure:
     width = nc * (len(col_levels) * cell + 2.4)
     height = nr * (len(row_levels) * 0.62 + 1.7) + 0.9
     fig = new_figure(max(8.0, width), max(4.5, height))
+    shares = sd.points[[f"{o}.share" for o in outs]].to_numpy(dtype=float)
+    scale = _colour_range(shares)
+    cmap = _soft_cmap("YlGnBu")
+    axes = []
+    im = None
     for i, out in enumerate(outs):
         ax = fig.add_subplot(nr, nc, i + 1)
-        _heatmap(fig, ax, sd.points, out, rows_key, cols_key, row_levels, col_levels)
+        im = _heatmap(ax, sd.points, out, rows_key, cols_key, row_levels, col_levels, scale,
+                      cmap)
+        axes.append(ax)
+    if im is not None:
+        bar = fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02)
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        bar.set_label("share of runs (one scale for every panel)")
     _titles(fig, sd, "Outcome shares")
     return fig
 
 
-def _heatmap(fig: Figure, ax: Axes, points: pd.DataFrame, out: str, rows_key: str,
-             cols_key: str, row_levels: list, col_levels: list) -> None:
+def _heatmap(ax: Axes, points: pd.DataFrame, out: str, rows_key: str, cols_key: str,
+             row_levels: list, col_levels: list, scale: tuple[float, float],
+             cmap: Colormap) -> Any:
     share = np.full((len(row_levels), len(col_levels)), np.nan)
     lo, hi = share.copy(), share.copy()
     r_index = {v: i for i, v in enumerate(row_levels)}
@@ -182,8 +219,7 @@ def _heatmap(fig: Figure, ax: Axes, points: pd.DataFrame, out: str, rows_key: st
     for rec in points.to_dict("records"):
         i, j = r_index[rec[rows_key]], c_index[rec[cols_key]]
         share[i, j], lo[i, j], hi[i, j] = rec[f"{out}.share"], rec[f"{out}.lo"], rec[f"{out}.hi"]
-    vmin, vmax = _colour_range(share)
-    cmap = _soft_cmap(CMAPS.get(out, "viridis"))
+    vmin, vmax = scale
     im = ax.imshow(share, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", origin="lower")
     small = len(row_levels) * len(col_levels) <= 40
     for i in range(len(row_levels)):
@@ -203,15 +239,14 @@ def _heatmap(fig: Figure, ax: Axes, points: pd.DataFrame, out: str, rows_key: st
     ax.set_xlabel(cols_key)
     ax.set_ylabel(rows_key)
     ax.set_title(f"{label(out)} (cell: share, 95% interval)", fontsize=10.5)
-    bar = fig.colorbar(im, ax=ax, shrink=0.85, pad=0.02)
-    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    return im
 
 
 def _colour_range(share: np.ndarray) -> tuple[float, float]:
-    """Colour scale spanning the panel's shares, in steps of 5 points, at least 10 points wide.
+    """Colour scale spanning the shares, in steps of 5 points, at least 10 points wide.
 
-    Each panel has its own scale (and colour bar) so that variation is visible for outputs that
-    are rare and for outputs that are common; the cell labels give the numbers.
+    Every panel shares it (one colour bar), so that the same colour is the same share in every
+    panel; the cell labels give the numbers.
     """
     if not np.isfinite(share).any():
         return 0.0, 1.0
@@ -281,59 +316,91 @@ def _effect(ax: Axes, points: pd.DataFrame, key: str, out: str, grid: bool) -> N
 
 
 def sobol_figure(sd: SweepDir) -> Figure:
-    """S1 and ST bars with 95% confidence per parameter, one panel per output."""
+    """S1 and ST bars with 95% confidence per parameter, one panel per output.
+
+    Every bar is drawn whole (the axis spans all indices); an interval wider than the frame is
+    drawn to it with an arrow and its half-width written beside it. Indices that are noise (an
+    interval at least as wide as the index, or ST > 1: :func:`~sim.sweep.sensitivity.noise`)
+    are hatched and grey, and the panel says how many.
+    """
+    from sim.sweep.sensitivity import noise
+
     sens = sd.sensitivity
     assert sens is not None
     outs, params = sd.outputs, sd.parameters
     nr, nc = _grid_shape(len(outs), 2)
-    fig = new_figure(6.2 * nc, (0.42 * len(params) + 1.5) * nr + 1.0)
+    fig = new_figure(6.6 * nc + 1.5, (0.46 * len(params) + 1.6) * nr + 1.2)
     y = np.arange(len(params))
     for i, out in enumerate(outs):
         ax = fig.add_subplot(nr, nc, i + 1)
         part = sens[sens["output"] == out].set_index("parameter").reindex(params)
-        for off, (idx, shade) in zip((-0.2, 0.2), (("S1", 0.55), ("ST", 1.0)), strict=True):
-            val = part[idx].to_numpy(dtype=float)
-            conf = part[f"{idx}_conf"].to_numpy(dtype=float)
-            ax.barh(y + off, np.nan_to_num(val), height=0.38, color=colour(out), alpha=shade,
-                    label=f"{idx} ({'first' if idx == 'S1' else 'total'} order)")
-            ok = np.isfinite(val) & np.isfinite(conf)
-            ax.errorbar(val[ok], y[ok] + off, xerr=conf[ok], fmt="none", ecolor="#333333",
-                        elinewidth=1, capsize=3)
-        if not np.isfinite(part["ST"].to_numpy(dtype=float)).any():
+        values = part[["S1", "ST"]].to_numpy(dtype=float)
+        if not np.isfinite(values).any():
             ax.text(0.5, 0.5, "does not vary over the sweep", transform=ax.transAxes,
                     ha="center", va="center", style="italic", color="#555555")
             ax.set_xticks([])
         else:
-            _index_limits(ax, part)
+            left = min(-0.05, float(np.nanmin(values)) - 0.05)
+            right = max(1.05, float(np.nanmax(values)) + 0.08)
+            ax.set_xlim(left, right)
+            flagged = 0
+            for off, (idx, shade) in zip((-0.2, 0.2), (("S1", 0.55), ("ST", 1.0)), strict=True):
+                val = part[idx].to_numpy(dtype=float)
+                conf = part[f"{idx}_conf"].to_numpy(dtype=float)
+                bad = np.array([noise(v, c, idx == "ST") for v, c in zip(val, conf, strict=True)])
+                flagged += int(bad.sum())
+                colours = ["#bbbbbb" if b else colour(out) for b in bad]
+                ax.barh(y + off, np.nan_to_num(val), height=0.38, color=colours, alpha=shade,
+                        hatch=None, label=f"{idx} ({'first' if idx == 'S1' else 'total'} order)")
+                for k in np.nonzero(bad)[0]:
+                    ax.barh(y[k] + off, np.nan_to_num(val[k]), height=0.38, fill=False,
+                            hatch="///", edgecolor="#777777", linewidth=0)
+                _interval(ax, val, conf, y + off, left, right)
             ax.axvline(0, color="#999999", lw=0.8)
-        ax.set_yticks(y, params if i % nc == 0 else [""] * len(params))
+            ax.axvline(1, color="#cccccc", lw=0.8, ls=":")
+            if flagged:
+                ax.text(0.99, 0.01, f"{flagged} of {2 * len(params)} indices are noise",
+                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
+                        color="#555555", style="italic")
+        ax.set_yticks(y, [wrap(p, 34) for p in params] if i % nc == 0 else [""] * len(params),
+                      fontsize=8.5)
         ax.invert_yaxis()
         ax.set_title(label(out), fontsize=10.5)
         ax.set_xlabel("Sobol' index (error bar: 95% bootstrap interval)", fontsize=9)
         ax.grid(True, axis="x", color="#dddddd", linewidth=0.8)
         ax.set_axisbelow(True)
-        if i == 0:
-            ax.legend(loc="lower right", fontsize=8.5, frameon=True)
+    from matplotlib.patches import Patch
+
+    fig.legend(handles=[Patch(color="#555555", alpha=0.55, label="S1 (first order)"),
+                        Patch(color="#555555", label="ST (total order)"),
+                        Patch(facecolor="#bbbbbb", hatch="///", edgecolor="#777777",
+                              label="noise: 95% interval ≥ index, or ST > 1")],
+               loc="outside lower center", ncols=3, frameon=False, fontsize=9)
     _titles(fig, sd, "Sobol' sensitivity of outcome shares")
     return fig
 
 
-def _index_limits(ax: Axes, part: pd.DataFrame) -> None:
-    """Keep the x axis near the indices' [0, 1] scale; very wide intervals are cut at the frame.
-
-    Small samples give wide bootstrap intervals (and indices a little outside [0, 1]); showing
-    them whole would squash every bar, so the axis stops at -0.25 and 1.25 and says so.
-    """
-    lows = (part[["S1", "ST"]].to_numpy(dtype=float)
-            - part[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
-    highs = (part[["S1", "ST"]].to_numpy(dtype=float)
-             + part[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
-    lo, hi = float(np.nanmin(lows)), float(np.nanmax(highs))
-    left, right = max(-0.25, min(-0.05, lo - 0.05)), min(1.25, max(0.3, hi + 0.05))
-    ax.set_xlim(left, right)
-    if lo < left or hi > right:
-        ax.text(0.99, 0.01, "some intervals cut at the frame", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=7.5, color="#555555", style="italic")
+def _interval(ax: Axes, val: np.ndarray, conf: np.ndarray, y: np.ndarray, left: float,
+              right: float) -> None:
+    """Error bars, each cut at the frame with an arrow and its half-width written when wider."""
+    for v, c, yy in zip(val, conf, y, strict=True):
+        if not (np.isfinite(v) and np.isfinite(c)):
+            continue
+        lo, hi = max(v - c, left), min(v + c, right)
+        ax.plot([lo, hi], [yy, yy], color="#333333", lw=1)
+        for end, cut, sign in ((lo, v - c < left, -1), (hi, v + c > right, 1)):
+            if cut:
+                ax.annotate("", xy=(end, yy), xytext=(end - sign * 0.001, yy),
+                            arrowprops={"arrowstyle": "-|>", "color": "#333333", "lw": 1})
+            else:
+                ax.plot([end, end], [yy - 0.1, yy + 0.1], color="#333333", lw=1)
+        if v + c > right or v - c < left:
+            at_right = v + c > right
+            ax.annotate(f"±{c:.2g}", xy=(right if at_right else left, yy),
+                        xytext=(-11 if at_right else 11, 0), textcoords="offset points",
+                        ha="right" if at_right else "left", va="center", fontsize=7,
+                        color="#333333",
+                        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
 
 
 def morris_figure(sd: SweepDir) -> Figure:
@@ -350,8 +417,16 @@ def morris_figure(sd: SweepDir) -> Figure:
         sig = part["sigma"].to_numpy(dtype=float)
         conf = part["mu_star_conf"].to_numpy(dtype=float)
         ok = np.isfinite(mu) & np.isfinite(sig)
-        ax.errorbar(mu[ok], sig[ok], xerr=np.nan_to_num(conf[ok]), fmt="o", color=colour(out),
-                    ecolor="#777777", elinewidth=1, capsize=3, ms=6)
+        from sim.sweep.sensitivity import noise
+
+        bad = np.array([noise(m, c) for m, c in zip(mu, conf, strict=True)]) & ok
+        good = ok & ~bad
+        ax.errorbar(mu[good], sig[good], xerr=np.nan_to_num(conf[good]), fmt="o",
+                    color=colour(out), ecolor="#777777", elinewidth=1, capsize=3, ms=6)
+        if bad.any():
+            ax.errorbar(mu[bad], sig[bad], xerr=np.nan_to_num(conf[bad]), fmt="o", mfc="white",
+                        color="#999999", ecolor="#bbbbbb", elinewidth=1, capsize=3, ms=6,
+                        label="noise: 95% interval ≥ mu*")
         if not ok.any():
             ax.text(0.5, 0.5, "does not vary over the sweep", transform=ax.transAxes,
                     ha="center", va="center", style="italic", color="#555555")

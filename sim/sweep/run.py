@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import sim
@@ -166,7 +167,7 @@ def run_sweep(
         t0 = time.perf_counter()
         try:
             store.write_json(folder / store.MANIFEST_FILE, manifest)
-            _run_points(pool, sweep, scenarios, todo, folder, progress)
+            _run_points(pool, sweep, scenarios, todo, folder, progress, design)
         except KeyboardInterrupt:
             done = _stop(folder, manifest, session, len(design), sweep, "interrupted", t0)
             raise SweepInterrupted(folder, done, len(design)) from None
@@ -225,8 +226,24 @@ def chunk_size(runs_per_point: int, points: int, workers: int) -> int:
 IN_FLIGHT = 8
 
 
+def _labelled(runs: pd.DataFrame, k: int, design: pd.DataFrame) -> pd.DataFrame:
+    """Point ``k``'s replications with ``point`` and the point's parameter values in front.
+
+    So that ``points/*.parquet`` read together (pandas, polars, duckdb) still say which point and
+    which parameter values each row belongs to; the columns are those of ``points.parquet``.
+    """
+    row = design.iloc[k]
+    front = {"point": np.full(len(runs), k, dtype=np.int64)}
+    for col in design.columns:
+        value = row[col]
+        if design[col].dtype == object:  # structured levels: their YAML text, as points.parquet
+            value = yaml_value(value)
+        front[col] = np.full(len(runs), value)
+    return pd.concat([pd.DataFrame(front), runs.reset_index(drop=True)], axis=1)
+
+
 def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[int],
-                folder: Path, progress: Progress | None) -> None:
+                folder: Path, progress: Progress | None, design: pd.DataFrame) -> None:
     n = sweep.runs_per_point
     size = min(chunk_size(n, len(todo), pool.workers),
                min((default_chunk(scenarios[k], MAX_CHUNK) for k in todo), default=MAX_CHUNK))
@@ -238,7 +255,8 @@ def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[
             for a, b in iter_chunks(n, size):
                 frames.append(run_chunk(scenarios[k], sweep.seed, a, b, ENGINE, 0)[0])
                 if b == n:
-                    store.write_point(folder, k, pd.concat(frames, ignore_index=True))
+                    store.write_point(folder, k, _labelled(pd.concat(frames, ignore_index=True),
+                                                           k, design))
                 if progress:
                     progress(b - a, total)
         return
@@ -262,8 +280,8 @@ def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[
                 got.setdefault(k, {})[a] = runs = fut.result()[0]
                 if len(got[k]) == n_parts:
                     done = got.pop(k)
-                    store.write_point(folder, k, pd.concat([done[s] for s in sorted(done)],
-                                                           ignore_index=True))
+                    store.write_point(folder, k, _labelled(
+                        pd.concat([done[s] for s in sorted(done)], ignore_index=True), k, design))
                 if progress:
                     progress(len(runs), total)
             submit()

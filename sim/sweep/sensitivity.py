@@ -104,6 +104,49 @@ def analyse(design: str, points: pd.DataFrame, bounds: Bounds, outputs: Sequence
     return None
 
 
+def noise(value: float, conf: float, total: bool = False) -> bool:
+    """Whether an index is noise (its interval at least the index, or an ST above 1).
+
+    Noise: the 95% half-width is at least the index (or unknown), or, for a total-order Sobol'
+    index (``total``), the index is above 1, which a variance share cannot be. Small samples
+    give such indices; they rank nothing, so print and plots flag them instead of calling the
+    parameter influential.
+    """
+    if not np.isfinite(value):
+        return False  # the output does not vary: nothing to flag
+    return bool(not np.isfinite(conf) or conf >= abs(value) or (total and value > 1))
+
+
+def sensitivity_lines(sens: pd.DataFrame) -> list[str]:
+    """The most influential parameter per output, with its 95% interval; noise says so.
+
+    An index whose interval is at least as wide as the index (or a total-order index above 1)
+    ranks nothing: such an output is "not resolved" rather than given a top driver.
+    """
+    measure, conf = ("ST", "ST_conf") if "ST" in sens.columns else ("mu_star", "mu_star_conf")
+    lines = [f"  most influential parameter per output ({measure} ± 95% half-width):"]
+    for out, part in sens.groupby("output", sort=False):
+        part = part.dropna(subset=[measure])
+        if part.empty:
+            lines.append(f"    {out:<18} (does not vary)")
+            continue
+        part = part.assign(noise=[noise(v, c, measure == "ST")
+                                  for v, c in zip(part[measure], part[conf], strict=True)])
+        sure = part[~part["noise"]]
+        if sure.empty:
+            big = part.iloc[int(part[measure].to_numpy().argmax())]
+            lines.append(f"    {out:<18} not resolved: every index is noise (interval at least "
+                         f"as wide as the index{', or ST > 1' if measure == 'ST' else ''}); "
+                         f"largest {big['parameter']} {measure} {big[measure]:.2f} ± "
+                         f"{big[conf]:.2f}; more samples or runs_per_point would resolve it")
+            continue
+        best = sure.iloc[int(sure[measure].to_numpy().argmax())]
+        lines.append(f"    {out:<18} {best['parameter']}  ({measure} {best[measure]:.2f} ± "
+                     f"{best[conf]:.2f}; {int(part['noise'].sum())} of {len(part)} indices "
+                     "are noise)")
+    return lines
+
+
 def _flat(y: np.ndarray) -> bool:
     """No variation to apportion (or an undefined share somewhere)."""
     return bool(np.isnan(y).any() or np.ptp(y) == 0)

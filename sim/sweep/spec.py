@@ -63,23 +63,50 @@ _CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 class _ParameterModel(BaseModel):
     model_config = _CONFIG
 
-    values: list[Any] | None = Field(default=None, min_length=1)
-    low: int | float | None = None
-    high: int | float | None = None
-    steps: int | None = Field(default=None, ge=2)
+    values: list[Any] | None = Field(
+        default=None, min_length=1, description="The levels to run (grid designs), e.g. "
+        "[0, 0.004, 0.01]; any YAML value the key accepts.")
+    low: int | float | None = Field(default=None, description="Lowest value of a range.")
+    high: int | float | None = Field(default=None, description="Highest value of a range.")
+    steps: int | None = Field(
+        default=None, ge=2, description="Evenly spaced levels from low to high (grid designs); "
+        "the other designs sample the range.")
 
 
 class _SweepModel(BaseModel):
     model_config = _CONFIG
 
-    sweep: Literal[1]
-    scenario: str = Field(min_length=1)
-    runs_per_point: int | None = Field(default=None, ge=1)
-    seed: int | None = Field(default=None, ge=0)
-    design: Literal["grid", "lhs", "sobol", "morris"] = "grid"
-    samples: int | None = Field(default=None, ge=1)
-    parameters: dict[str, _ParameterModel] = Field(min_length=1)
-    outputs: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTPUTS), min_length=1)
+    sweep: Literal[1] = Field(description="Version of the sweep format: 1.")
+    scenario: str = Field(min_length=1, description="The base scenario file, relative to the "
+                          "sweep file.")
+    runs_per_point: int | None = Field(default=None, ge=1, description="Replications at every "
+                                       "point (default: the scenario's runs).")
+    seed: int | None = Field(default=None, ge=0, description="Master seed of every point "
+                             "(common random numbers; default: the scenario's).")
+    design: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        default="grid", description="grid (every combination of the levels), lhs (Latin "
+        "hypercube), sobol (Saltelli; Sobol' indices) or morris (elementary effects).")
+    samples: int | None = Field(default=None, ge=1, description="Base sample count of lhs, "
+                                "sobol (a power of 2) and morris designs.")
+    parameters: dict[str, _ParameterModel] = Field(
+        min_length=1, description="Scenario key path -> its values ({values: [...]}) or range "
+        "({low, high[, steps]}), e.g. battlefield.edge.mean: {low: -0.4, high: 0.8}.")
+    outputs: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_OUTPUTS), min_length=1,
+        description="Outcomes and flags whose shares are reported: " + ", ".join(OUTPUTS) + ".")
+
+
+def sweep_json_schema() -> dict[str, Any]:
+    """JSON Schema of sweep files (``ceasefire schema --sweep``), for editors.
+
+    It checks the form of each key; which parameters the base scenario accepts, the design's
+    sample count and the outputs' names are checked by ``ceasefire validate``.
+    """
+    schema = _SweepModel.model_json_schema(mode="validation")
+    schema["title"] = "ceasefire-sim sweep file"
+    schema["description"] = ("A parameter sweep over a base scenario: every point runs the "
+                             "scenario with the parameters set to the point's values.")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """The layers call only downward, and no module imports a layer above it (even lazily).
 
-cli -> API -> calibrate -> sweep -> plots -> results -> engine -> records -> scenario ->
+cli -> API -> report -> calibrate -> sweep -> plots -> results -> engine -> records -> scenario ->
 protocols -> batch -> strategies -> rules. The scenario layer sits above the protocols because
 it checks protocol names against their registry; nothing below it reads a scenario file.
 Records sit just above it: a record loads the scenario it names, and nothing in the model reads
 a record. A package's command-line module (``sim.sweep.cli``, ``sim.calibrate.cli``) belongs to
 the CLI layer. Calibration sits above the sweeps: it reuses their executors, folder writing and
-overrides.
+overrides. Reports sit above both: they read every kind of result folder.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 SIM = Path(__file__).resolve().parents[2] / "sim"
 
 LAYERS = ["rules", "strategies", "batch", "protocols", "scenario", "records", "engine", "results",
-          "plots", "sweep", "calibrate", "api", "cli"]
+          "plots", "sweep", "calibrate", "report", "api", "cli"]
 API = {"api", "experiment", "explain", "__init__"}
 CLI = {"cli", "cli_types", "__main__"}
 

@@ -25,7 +25,8 @@ def test_run_writes_a_complete_folder(tmp_path, capsys):
     assert names == ["manifest.json", "meta.json", "plots", "rounds.parquet", "runs.parquet",
                      "scenario.yaml", "sessions.parquet", "summary.json"]
     assert sorted(p.name for p in (out / "plots").iterdir()) == [
-        "outcomes.png", "rounds.png", "terms.png", "trajectories.png"]
+        "drivers.csv", "drivers.png", "outcomes.png", "rounds.png", "terms.png", "timeline.png",
+        "trajectories.png"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["runs"] == 40
     assert abs(sum(o["share"] for o in summary["outcomes"].values()) - 1) < 1e-12
@@ -118,7 +119,7 @@ def test_validate_schema_list_explain_plot(tmp_path, capsys):
     assert "actors" in schema["properties"]
     assert main(["list"]) == 0
     listed = capsys.readouterr().out
-    assert "istanbul_2025.yaml" in listed and "boulware" in listed and "mediated" in listed
+    assert "istanbul_2025 " in listed and "boulware" in listed and "mediated" in listed
     assert main(["explain", str(TINY), "--run", "2"]) == 0
     story = capsys.readouterr().out
     assert "Session 1" in story and "Outcome:" in story
@@ -155,3 +156,62 @@ def test_python_dash_m_sim_works():
     done = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "ceasefire" in done.stdout
+
+
+def test_version_and_every_command_has_a_description(capsys):
+    import sim
+    from sim.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--version"])
+    assert sim.__version__ in capsys.readouterr().out
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name, parser in sub.choices.items():
+        assert parser.description and len(parser.description) > 40, name
+
+
+def test_shipped_scenarios_are_package_data_and_found_by_name(tmp_path, monkeypatch, capsys):
+    import tomllib
+
+    from sim.scenario import load_scenario, resolve_scenario_path, shipped_scenarios
+    from sim.scenario.shipped import SHIPPED_DIR, find_shipped
+
+    root = Path(__file__).resolve().parents[2]
+    link = root / "sim" / "shipped"
+    assert link.is_symlink() and link.resolve() == (root / "scenarios").resolve()
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["sim"]
+    packaged = {p for g in globs for p in (root / "sim").glob(g)}
+    for path in (root / "scenarios").rglob("*.yaml"):
+        assert link / path.relative_to(root / "scenarios") in packaged, path
+    assert [p.name for p in shipped_scenarios()] == sorted(
+        p.name for p in (root / "scenarios").glob("*.yaml"))
+    monkeypatch.chdir(tmp_path)  # away from the repository: the name still finds the file
+    assert load_scenario("istanbul_2025").name == "istanbul-2025"
+    assert find_shipped("sweeps/baseline_sobol") == SHIPPED_DIR / "sweeps" / "baseline_sobol.yaml"
+    assert find_shipped("../pyproject") is None and find_shipped("/etc/passwd") is None
+    (tmp_path / "istanbul_2025.yaml").write_text("x: 1\n")
+    assert resolve_scenario_path("istanbul_2025.yaml") == "istanbul_2025.yaml"  # a file wins
+    assert main(["list"]) == 0
+    assert "istanbul_2025_putin_attends" in capsys.readouterr().out
+
+
+def test_overrides_show_in_the_header_the_plot_titles_and_the_folder_name(
+        tmp_path, monkeypatch, capsys):
+    from sim.plots._common import subtitle
+    from sim.results import read_run_dir
+
+    monkeypatch.chdir(tmp_path)
+    tiny = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_two_party.yaml"
+    assert main(["run", str(tiny), "--runs", "6", "--no-plots",
+                 "--set", "battlefield.edge.mean=0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "changed from" in out and "--set battlefield.edge.mean=0.2" in out
+    folder = next((tmp_path / "results").glob("*/*"))
+    assert folder.name.endswith("-set-" + __import__("hashlib").sha256(
+        b"battlefield.edge.mean=0.2").hexdigest()[:6])
+    assert "with --set battlefield.edge.mean=0.2" in subtitle(read_run_dir(folder))
+    assert main(["run", str(tiny), "--runs", "6", "--no-plots"]) == 0
+    plain = [f for f in (tmp_path / "results").glob("*/*") if f != folder]
+    assert "changed from" not in capsys.readouterr().out and "-set-" not in plain[0].name
+    assert " with " not in subtitle(read_run_dir(plain[0]))

@@ -73,3 +73,36 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path, capsys):
     assert main(["import-bdm", str(src), "--out", str(out), "--force"]) == 0
     assert load_scenario(out).name == "actors"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_import_is_a_forecast_with_roles_and_perturbed_inputs(tmp_path, capsys):
+    out = tmp_path / "example.yaml"
+    assert main(["import-bdm", str(DATA / "bdm_example_input.csv"), "--out", str(out),
+                 "--roles", "France=third_party,uk=mediator"]) == 0
+    scn = load_scenario(out)
+    assert scn.runs == 500 and scn.actors["france"].role == "third_party"
+    assert scn.actors["uk"].role == "mediator" and scn.actors["germany"].role == "party"
+    assert scn.actors["germany"].position["issue"].dist == "uniform"  # perturbed
+    assert "forecast" in scn.title
+    flat = tmp_path / "flat.yaml"
+    assert main(["import-bdm", str(DATA / "bdm_example_input.csv"), "--out", str(flat),
+                 "--spread", "0"]) == 0
+    assert load_scenario(flat).runs == 1
+    assert main(["import-bdm", str(DATA / "bdm_example_input.csv"), "--out", str(flat),
+                 "--force", "--roles", "Narnia=party"]) == 2
+    assert "no actor 'Narnia'" in capsys.readouterr().err
+    assert main(["import-bdm", str(DATA / "bdm_example_input.csv"), "--out", str(flat),
+                 "--force", "--roles", "uk=king"]) == 2
+
+
+def test_a_forecast_runs_explains_and_draws_its_forecast(tmp_path, capsys):
+    out = tmp_path / "example.yaml"
+    assert main(["import-bdm", str(DATA / "bdm_example_input.csv"), "--out", str(out)]) == 0
+    assert main(["run", str(out), "--runs", "20", "--out", str(tmp_path / "run")]) == 0
+    printed = capsys.readouterr().out
+    assert "forecast after the last round (20 traced runs)" in printed
+    assert (tmp_path / "run" / "plots" / "forecast.png").stat().st_size > 10_000
+    assert main(["explain", str(out), "--run", "3"]) == 0
+    told = capsys.readouterr().out
+    assert "forecast, replication 3" in told and "Round 1: forecast issue" in told
+    assert "Forecast outcome:" in told

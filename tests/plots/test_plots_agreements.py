@@ -43,4 +43,4 @@ def test_the_humanitarian_track_shows_its_exchanges(tmp_path):
         assert abs(share - per_round[rnd]) < 1e-12
     assert abs(table.loc["prisoners"].sum() - rd.runs["exchanges"].sum() / 30) < 1e-12
     assert rd.summary["exchanges"]["mean"] == rd.runs["exchanges"].mean()
-    assert len(list((out / "plots").glob("*.png"))) == 4
+    assert len(list((out / "plots").glob("*.png"))) == 6

@@ -11,7 +11,8 @@ from sim.plots import FIGURES, draw_all, terms, trajectories
 from sim.results import ResultsError, read_run_dir
 
 PNG = b"\x89PNG\r\n\x1a\n"
-NAMES = ["outcomes.png", "rounds.png", "terms.png", "trajectories.png"]
+NAMES = ["outcomes.png", "rounds.png", "terms.png", "trajectories.png", "timeline.png",
+         "drivers.png"]
 
 
 def check_pngs(paths, folder):
@@ -23,7 +24,7 @@ def check_pngs(paths, folder):
         assert len(data) > 10_000
 
 
-def test_draw_all_writes_four_pngs(run_dir):
+def test_draw_all_writes_every_png(run_dir):
     check_pngs(draw_all(str(run_dir)), run_dir)
     if "matplotlib.pyplot" in sys.modules:  # nothing drawn through pyplot stays open
         import matplotlib.pyplot as plt

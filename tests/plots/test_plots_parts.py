@@ -61,3 +61,60 @@ def test_dense_anchors_are_staggered():
     assert drops[0] == 0 and drops[1] > 0  # neighbours on different levels
     assert all(t.lstrip("\n").startswith(f"{x:g}\n") for x, t, _ in labels)
     assert [a for _, _, a in labels][0] == "left" and labels[-1][2] == "right"
+
+
+def test_rounds_shows_first_agreements_when_every_run_ends_together(run_dir):
+    import dataclasses
+
+    from sim.plots import rounds
+    from sim.results import read_run_dir
+
+    rd = read_run_dir(run_dir)
+    last = int(rd.runs["rounds"].max())
+    sessions = pd.DataFrame({"run": np.repeat(rd.runs["run"].to_numpy(), 2),
+                             "session": np.tile([1, 2], len(rd.runs)),
+                             "settled": np.tile([0, 1], len(rd.runs))})
+    together = dataclasses.replace(rd, runs=rd.runs.assign(rounds=last), sessions=sessions)
+    fig = rounds.make_figure(together)
+    assert "first main-track agreement" in fig.axes[0].get_xlabel()
+    heights = sum(p.get_height() for p in fig.axes[0].patches)
+    assert heights == len(rd.runs)  # every traced run is in one bar
+    assert "first main-track" not in rounds.make_figure(rd).axes[0].get_xlabel()
+
+
+def test_trajectories_fill_every_panel_and_label_the_forecast(run_dir):
+    from sim.plots import trajectories
+    from sim.results import read_run_dir
+
+    fig = trajectories.make_figure(read_run_dir(run_dir))
+    assert all(ax.axison for ax in fig.axes)  # no empty panel switched off
+    assert trajectories.text_label({"protocol": "expected_utility"}).startswith("forecast")
+
+
+def test_timeline_counts_each_outcome_by_the_session_it_was_reached():
+    from sim.plots.timeline import EXCHANGE, timeline_table
+
+    meta = {"issues": {"cf": {"track": "main", "decides_ceasefire": True},
+                       "land": {"track": "main"}, "pows": {"track": "separate"}}}
+    runs = pd.DataFrame({"run": [0, 1, 2, 3], "outcome": ["ceasefire", "partial",
+                                                          "collapse", "stalemate"]})
+    rows = []
+    for run in range(4):
+        for s in range(0, 4):
+            rows.append({"run": run, "session": s, "settled": 0, "newly_settled": "",
+                         "walkout": "", "exchange": False})
+    ss = pd.DataFrame(rows)
+    ss.loc[(ss.run == 0) & (ss.session == 3), ["newly_settled", "settled"]] = ["cf", 1]
+    ss.loc[(ss.run == 1) & (ss.session >= 2), "settled"] = 1
+    ss.loc[(ss.run == 1) & (ss.session == 2), "newly_settled"] = "land"
+    ss.loc[(ss.run == 2) & (ss.session == 1), "walkout"] = "red"
+    ss.loc[(ss.run == 3) & (ss.session == 2), "exchange"] = True
+    t = timeline_table(runs, ss, meta).set_index(["event", "session"])
+    assert list(t.loc["ceasefire", "count"]) == [0, 0, 1]
+    assert list(t.loc["partial", "count"]) == [0, 1, 1]
+    assert list(t.loc["collapse", "count"]) == [1, 1, 1]
+    assert list(t.loc[EXCHANGE, "count"]) == [0, 1, 1]
+    assert "stalemate" not in t.index.get_level_values(0)
+    assert (t["n"] == 4).all() and t.loc[("ceasefire", 3), "share"] == 0.25
+    lo, hi = t.loc[("ceasefire", 3), ["lo", "hi"]]
+    assert lo < 0.25 < hi

@@ -40,8 +40,8 @@ def test_every_prior_is_replaced_by_its_clipped_mean():
 def test_strategy_and_belief_priors_are_replaced_by_their_means_too():
     scn = load_scenario(TINY / "tiny_uncertain.yaml", overrides=[
         "actors.red.strategy.rate={dist: uniform, low: 0.1, high: 0.3}",
-        "battlefield.beliefs.red={mean: {dist: normal, mean: -0.4, sd: 0.2}}",
-        "actors.red.strategy.min_step={dist: uniform, low: 0.5, high: 2.5}",  # mean 1.5 > 1
+        "battlefield.beliefs.red={mean: {dist: normal, mean: -0.4, sd: 0.2, clip: true}}",
+        "actors.red.strategy.min_step={dist: uniform, low: 0.5, high: 2.5, clip: true}",  # 1.5 > 1
     ])
     fixed = at_means(scn)
     assert uncertain_inputs(fixed) == []
@@ -52,7 +52,7 @@ def test_strategy_and_belief_priors_are_replaced_by_their_means_too():
 
 def test_a_mean_outside_the_range_is_clipped():
     scn = load_scenario(TINY / "tiny_uncertain.yaml",
-                        overrides=["battlefield.edge={dist: normal, mean: 3, sd: 1}"])
+                        overrides=["battlefield.edge={dist: normal, mean: 3, sd: 1, clip: true}"])
     assert at_means(scn).battlefield.edge == 1.0  # the edge lies in [-1, 1]
 
 

@@ -328,3 +328,36 @@ def test_extends_of_a_file_that_is_not_a_scenario_does_not_quote_it(write, tmp_p
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     assert "secret" not in str(exc.value) and "plain text" in str(exc.value)
+
+
+@pytest.mark.parametrize("value, reach", [
+    ("{dist: uniform, low: -0.5, high: 2}", "its draws go from -0.5 to 2"),
+    ("{dist: triangular, low: 0, mode: 0.5, high: 1.2}", "its draws go from 0 to 1.2"),
+    ("{dist: choice, values: [0.2, 1.5]}", "its draws go from 0.2 to 1.5"),
+    ("{dist: normal, mean: 0.9, sd: 0.05}", "99.9% of its draws lie from 0.735 to 1.06"),
+])
+def test_a_distribution_reaching_outside_its_range_is_refused_unless_it_clips(
+        write, minimal, value, reach):
+    path = write(minimal)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path, [f"actors.red.capability={value}"])
+    msg = str(err.value)
+    assert f"(from --set actors.red.capability={value}): actors.red.capability:" in msg
+    assert "range 0 to 1" in msg and reach in msg and "clip: true" in msg
+    clipped = value[:-1] + ", clip: true}"
+    assert load_scenario(path, [f"actors.red.capability={clipped}"]).actors["red"].capability.clip
+
+
+def test_a_distribution_changed_by_set_inside_the_file_is_reported_as_the_override(
+        write, minimal):
+    path = write(minimal)  # edge: {dist: normal, mean: 0.1, sd: 0.2} in the file
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path, ["battlefield.edge.mean=5"])
+    assert "(from --set battlefield.edge.mean=5): battlefield.edge: the normal distribution " \
+           "reaches outside the key's range -1 to 1" in str(err.value)
+    text = minimal.replace("edge: {dist: normal, mean: 0.1, sd: 0.2}",
+                           "edge: {dist: uniform, low: -2, high: 0}")
+    with pytest.raises(ScenarioError, match=r"uniform\.yaml:\d+:\d+: battlefield\.edge: the "
+                                            r"uniform distribution reaches outside"):
+        load_scenario(write(text, "uniform.yaml"))
+    assert load_scenario(path, ["battlefield.edge.mean=0.3"]).battlefield.edge.mean == 0.3

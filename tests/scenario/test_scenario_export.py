@@ -83,7 +83,8 @@ def test_json_schema_is_json_and_names_the_top_level_keys():
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
-    assert set(schema["required"]) == {"schema", "name", "issues", "actors"}
+    assert set(schema["$defs"]["Scenario"]["required"]) == {"schema", "name", "issues", "actors"}
+    assert "required" not in schema  # a file with extends inherits them
     top = {"schema", "name", "title", "extends", "seed", "runs", "sessions", "calendar",
            "issues", "actors", "battlefield", "pressure", "events", "negotiation", "outcomes",
            "humanitarian"}

@@ -67,8 +67,8 @@ def test_a_distribution_replaces_the_base_value_whole(write, minimal):
 
 def test_a_map_without_dist_tunes_one_parameter_of_the_base_distribution(write, minimal):
     write(minimal, "base.yaml")
-    child = write("extends: base.yaml\nbattlefield:\n  edge: {mean: 0.5}\n", "child.yaml")
-    assert load_scenario(child).battlefield.edge == Normal(dist="normal", mean=0.5, sd=0.2)
+    child = write("extends: base.yaml\nbattlefield:\n  edge: {mean: 0.3}\n", "child.yaml")
+    assert load_scenario(child).battlefield.edge == Normal(dist="normal", mean=0.3, sd=0.2)
 
 
 def test_beliefs_and_the_calendar_merge_key_by_key(write, minimal):

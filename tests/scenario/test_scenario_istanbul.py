@@ -115,7 +115,7 @@ def test_reservations_and_strategies(scn):
 def test_battlefield_pressure_and_events(scn):
     bf = scn.battlefield
     assert bf.sides == ["russia", "ukraine"]
-    assert bf.edge == Normal(dist="normal", mean=0.1, sd=0.1)
+    assert bf.edge == Normal(dist="normal", mean=0.1, sd=0.1, clip=True)
     paths = [u.path for u in uncertain_inputs(scn)]
     assert {"battlefield.edge", "battlefield.beliefs.russia.mean",
             "battlefield.beliefs.ukraine.mean", "battlefield.war_cost.russia",

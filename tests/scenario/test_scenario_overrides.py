@@ -27,8 +27,8 @@ def test_later_overrides_win(write, minimal):
 
 def test_distribution_parameter_and_whole_distribution(write, minimal):
     path = write(minimal)
-    assert load_scenario(path, ["battlefield.edge.mean=0.5"]).battlefield.edge == Normal(
-        dist="normal", mean=0.5, sd=0.2)
+    assert load_scenario(path, ["battlefield.edge.mean=0.3"]).battlefield.edge == Normal(
+        dist="normal", mean=0.3, sd=0.2)
     scn = load_scenario(path, ["battlefield.edge={dist: uniform, low: 0, high: 1}"])
     assert scn.battlefield.edge == Uniform(dist="uniform", low=0, high=1)
     assert load_scenario(path, ["battlefield.edge=0.3"]).battlefield.edge == 0.3

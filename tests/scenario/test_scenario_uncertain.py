@@ -18,7 +18,7 @@ TINY_UNCERTAIN = Path(__file__).resolve().parents[1] / "scenarios" / "tiny_uncer
 def test_paths_ranges_and_order(tiny_uncertain):
     scn = load_scenario(tiny_uncertain, [
         "negotiation.acceptance_noise={dist: beta, a: 2, b: 5}",
-        "actors.blue.risk={dist: uniform, low: 0, high: 9}",
+        "actors.blue.risk={dist: uniform, low: 0, high: 9, clip: true}",
         "actors.red.strategy.rate={dist: uniform, low: 0, high: 0.3}",  # a strategy's prior
         "battlefield.beliefs.blue={mean: {dist: normal, mean: -0.2, sd: 0.1}}",
         "battlefield.beliefs.red={mean: 0.3, strength: {dist: uniform, low: 1, high: 5}}",

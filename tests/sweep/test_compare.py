@@ -65,3 +65,12 @@ def test_bad_items(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ResultsError, match="not a result folder"):
         compare([TINY, tmp_path / "empty"], runs=10)
+
+
+def test_compare_draws_a_timeline_of_the_scenarios(tmp_path):
+    from sim.sweep.compare import compare
+
+    from .conftest import TINY, TINY_B
+
+    compare([str(TINY), str(TINY_B)], runs=30, out=tmp_path / "cmp")
+    assert (tmp_path / "cmp" / "timeline.png").stat().st_size > 10_000

@@ -257,8 +257,9 @@ def _marginal(key: str, dist: DistributionT, records: list[LoadedRecord], source
                                  [f"{key}={prior_yaml(dist)}"])
         except ScenarioError as exc:
             detail = "; ".join(exc.problems)
-            hint = did_you_mean(key.rsplit(".", 1)[-1], [
-                i.path.rsplit(".", 1)[-1] for i in uncertain_inputs(rec.scenario)])
+            known = [i.path for i in uncertain_inputs(rec.scenario)]
+            hint = "" if key in known else did_you_mean(key.rsplit(".", 1)[-1], [
+                p.rsplit(".", 1)[-1] for p in known])
             add(f"the scenario {rec.scenario_path} of {rec.path} does not accept {key}: "
                 f"{detail}{hint}")
             return None

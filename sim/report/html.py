@@ -463,12 +463,100 @@ def _compare_report(folder: Path) -> str:
                        "differences.")
 
 
+# --- calibration folders -------------------------------------------------------------------
+
+
+def _interval(iv: Any) -> str:
+    return f"{iv[0]:.3g}–{iv[1]:.3g}" if iv else ""
+
+
+def _prior(dist: Any) -> str:
+    """``uniform(low 0.05, high 0.95)`` for a prior's mapping."""
+    if not isinstance(dist, dict):
+        return _show(dist)
+    args = ", ".join(f"{k} {v:g}" if isinstance(v, int | float) else f"{k} {v}"
+                     for k, v in dist.items() if k != "dist" and v is not None)
+    return f"{dist.get('dist')}({args})"
+
+
+def _calibration_report(folder: Path) -> str:
+    from sim.results.folders import read_manifest_json
+
+    s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    m = read_manifest_json(folder) or {}
+    page = _Page(f"Calibration {s.get('name')}: how much does the record support these inputs?")
+    fit, held = s.get("fit", []), s.get("hold_out", [])
+    params = list(s.get("parameters", {}))
+    page.add("question", "The question",
+             f"<p>Which values of {', '.join(f'<code>{_e(p)}</code>' for p in params)} "
+             f"reproduce what was recorded in {', '.join(map(_e, fit))} "
+             f"({s.get('facts_fitted')} facts: {', '.join(map(_e, s.get('statistics', [])))}), "
+             "and how well does the calibrated model then forecast the series held out "
+             f"({', '.join(map(_e, held)) or 'none'}), which the fit never saw?</p>")
+    rows = [[k, _prior(v["prior"].get("dist")), _interval(v["prior"].get("interval90"))]
+            for k, v in s.get("parameters", {}).items()]
+    b = s.get("budget", {})
+    page.add("assumptions", "Assumptions",
+             "<p>Priors over the shared inputs (every other input of each series as its "
+             "scenario says):</p>" + _table(["input", "prior", "prior 90%"], rows)
+             + f"<p>Method {_e(s.get('method'))}, distance {_e(s.get('distance'))}, "
+             f"{b.get('particles', '?')} particles, at most {b.get('generations', '?')} "
+             f"generations and {b.get('max_simulations', '?'):,} simulations; seed "
+             f"{s.get('seed')}. Stopped: {_e(s.get('stopped'))}.</p>")
+    rows = []
+    for k, v in s.get("parameters", {}).items():
+        post = v.get("posterior", {})
+        kept = v.get("width90_kept")
+        rows.append([k, _interval(v["prior"].get("interval90")),
+                     f"{post.get('mean', float('nan')):.3g} ({post.get('sd', float('nan')):.2g})",
+                     _interval(post.get("interval50")), _interval(post.get("interval90")),
+                     "" if kept is None else f"{100 * kept:.0f}%",
+                     "yes" if v.get("constrained") else "no: as wide as the prior"])
+    posterior = _table(["input", "prior 90%", "posterior mean (sd)", "posterior 50%",
+                        "posterior 90%", "90% width kept", "constrained by the record"],
+                       rows, {1, 2, 3, 4, 5})
+    scores = []
+    for series, sc in s.get("scores", {}).items():
+        for forecast in ("posterior", "prior", "base_rate"):
+            if forecast in sc:
+                f = sc[forecast]
+                joint = f.get("joint_log_score", float("nan"))
+                scores.append([series, forecast.replace("_", " "), f"{f['log_score']:.3f}",
+                               f"{f['brier']:.4f}", f"{joint:.3f}"])
+    held_html = (_table(["held-out series", "forecast", "log score", "Brier", "joint log score"],
+                        scores, {2, 3, 4})
+                 + "<p class=\"muted\">Log score: higher is better, 0 is perfect; Brier: lower "
+                 "is better. The prior predictive runs the model with the priors above; the base "
+                 "rate forecasts each fact by its frequency in the fitted series.</p>"
+                 if scores else "<p>No series was held out.</p>")
+    page.add("outcomes", "Posterior and held-out scores", posterior + held_html)
+    gens = s.get("generations", [])
+    page.add("drivers", "Diagnostics",
+             _table(["generation", "tolerance", "simulations", "acceptance rate", "ESS"],
+                    [[g["generation"], "inf" if g.get("tolerance") is None
+                      else f"{g['tolerance']:.4g}", f"{g['simulations']:,}",
+                      f"{g.get('acceptance_rate', float('nan')):.3f}",
+                      f"{g.get('ess', float('nan')):.0f}"] for g in gens], {1, 2, 3, 4}))
+    figs = [_figure(folder / n, c) for n, c in (
+        ("prior_posterior.png", "Prior and posterior: marginals and pairs"),
+        ("predictive.png", "Posterior and prior predictive per recorded session, against what "
+         "happened")) if (folder / n).is_file()]
+    page.add("figures", "Figures", "".join(figs) or
+             "<p>No figures (the calibration was written with --no-plots).</p>")
+    prov = [[k, _show(m.get(k))] for k in ("version", "seed", "method", "command",
+                                           "calibration_file", "problem_sha256", "started",
+                                           "finished", "elapsed_seconds") if k in m]
+    page.add("provenance", "Provenance", _table(["", ""], prov))
+    return page.render("A calibration of shared inputs to the recorded sessions by approximate "
+                       "Bayesian computation, scored on held-out series.")
+
+
 def build_report(folder: Path | str, narrate: Narrator | None = None,
                  discovery: bool = True) -> tuple[str, str]:
     """The HTML of the report on ``folder`` and what kind of folder it is.
 
     Raises:
-        ResultsError: ``folder`` is not a run, sweep or comparison folder.
+        ResultsError: ``folder`` is not a run, sweep, comparison or calibration folder.
     """
     from sim.sweep.store import is_sweep_dir
 
@@ -477,12 +565,16 @@ def build_report(folder: Path | str, narrate: Narrator | None = None,
         raise ResultsError(f"{folder}: not a folder")
     if is_sweep_dir(folder):
         return _sweep_report(folder), "sweep"
+    from sim.results.folders import folder_kind
+
+    if folder_kind(folder) == "calibration":
+        return _calibration_report(folder), "calibration"
     if (folder / "compare.csv").is_file():
         return _compare_report(folder), "comparison"
     if (folder / "manifest.json").is_file():
         return _run_report(folder, narrate, discovery), "run"
-    raise ResultsError(f"{folder}: not a result folder of `ceasefire run`, a sweep folder or a "
-                       "comparison folder of `ceasefire compare`")
+    raise ResultsError(f"{folder}: not a result folder of `ceasefire run`, a sweep folder, a "
+                       "comparison folder of `ceasefire compare` or a calibration folder")
 
 
 def write_report(folder: Path | str, out: Path | str | None = None,

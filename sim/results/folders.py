@@ -30,12 +30,13 @@ KINDS: tuple[str, ...] = ("run", "sweep", "calibration", "comparison")
 #: What a folder of each kind holds (a kind not listed is not checked entry by entry).
 CONTENTS: dict[str, frozenset[str]] = {
     "run": frozenset({"scenario.yaml", "manifest.json", "runs.parquet", "rounds.parquet",
-                      "sessions.parquet", "summary.json", "meta.json", "plots"}),
+                      "sessions.parquet", "summary.json", "meta.json", "plots", "report.html"}),
     "sweep": frozenset({"sweep.yaml", "scenario.yaml", "manifest.json", "points",
-                        "points.parquet", "sensitivity.parquet", "plots"}),
+                        "points.parquet", "sensitivity.parquet", "plots", "report.html"}),
     "calibration": frozenset({"calibration.yaml", "manifest.json", "posterior.parquet",
                               "generations.parquet", "predictive.parquet", "summary.json",
-                              "generations", "prior_posterior.png", "predictive.png"}),
+                              "generations", "prior_posterior.png", "predictive.png",
+                              "report.html"}),
 }
 
 #: The sweep manifests' ``kind`` before the marker.

@@ -168,7 +168,7 @@ def test_shipped_calibration_validates(capsys):
     ({"priors": "\n  humanitarian.rate: {dist: choice, values: [0.1, 0.2]}"},
      "a prior cannot be {dist: choice}"),
     ({"priors": "\n  humanitarian.rate: {dist: uniform, low: 2, high: 3}"},
-     "puts no mass in the key's valid range"),
+     "reaches outside the key's range 0 to 1"),
     ({"method": "smcc"}, "tiny.yaml:7:1: method: expected 'rejection' or 'smc'"),
     ({"budget": "{particles: 40, generatons: 3}"},
      "budget.generatons: unknown key 'generatons'; did you mean 'generations'"),

@@ -95,3 +95,24 @@ def test_the_browser_check_sees_a_console_error(tmp_path):
                            f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
                            bad.as_uri()], capture_output=True, text=True, timeout=120)
     assert any(":CONSOLE" in line for line in done.stderr.splitlines())
+
+
+def test_a_calibration_folder_gets_a_report_and_force_keeps_working(tmp_path):
+    records = TESTS.parent / "records"
+    cal = tmp_path / "cal.yaml"
+    cal.write_text(
+        f"calibration: 1\nfit: [{records / 'istanbul_2025.yaml'}]\n"
+        f"hold_out: [{records / 'trilaterals_2026.yaml'}]\n"
+        "priors:\n  humanitarian.rate: {dist: uniform, low: 0.05, high: 0.95}\n"
+        "method: smc\nbudget: {particles: 30, generations: 2, max_simulations: 200}\n"
+        "predictive_runs: 100\nseed: 2\n", encoding="utf-8")
+    out = tmp_path / "c"
+    assert main(["calibrate", str(cal), "--out", str(out), "--quiet"]) == 0
+    assert main(["report", str(out)]) == 0
+    text = (out / "report.html").read_text(encoding="utf-8")
+    for key in ("question", "assumptions", "outcomes", "drivers", "figures", "provenance"):
+        assert f'<section id="{key}">' in text, key
+    assert "uniform(low 0.05, high 0.95)" in text and "trilaterals-2026" in text
+    assert text.count("data:image/png;base64,") == 2
+    # the report is part of the folder: --force still recognises it as a calibration's
+    assert main(["calibrate", str(cal), "--out", str(out), "--quiet", "--force"]) == 0

@@ -298,6 +298,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
         for path in redraw_sweep(args.folder):
             print(path)
         return 0
+    from sim.results.folders import folder_kind
+
+    if folder_kind(Path(args.folder)) == "calibration":
+        from sim.calibrate.plots import redraw_calibration
+
+        for path in redraw_calibration(args.folder):
+            print(path)
+        return 0
     from sim.plots import draw_all
 
     for path in draw_all(args.folder):
@@ -306,7 +314,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema of scenario files (or of sweep files, ``--sweep``)."""
+    """Print the JSON Schema of scenario files (sweep files: ``--sweep``; ``--calibration``)."""
+    if args.calibration:
+        from sim.calibrate.spec import calibration_json_schema
+
+        print(json.dumps(calibration_json_schema(), indent=2))
+        return 0
     if args.sweep:
         from sim.sweep.spec import sweep_json_schema
 
@@ -488,14 +501,20 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario (the keys it inherits may be missing); a file without it must be complete. "
         "The schema checks the form of each key; `ceasefire validate` also checks what relates "
         "keys to each other.")
-    p.add_argument("--sweep", action="store_true",
-                   help="the schema of sweep files (scenarios/sweeps/*.yaml) instead")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--sweep", action="store_true",
+                      help="the schema of sweep files (scenarios/sweeps/*.yaml) instead")
+    kind.add_argument("--calibration", action="store_true",
+                      help="the schema of calibration files (scenarios/calibration/*.yaml) "
+                           "instead")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(
-        "report", help="write a self-contained HTML report of a run, sweep or comparison",
+        "report", help="write a self-contained HTML report of a run, sweep, comparison or "
+        "calibration",
         description="Write one HTML file about DIR (a result folder of `ceasefire run`, a sweep "
-        "folder or a comparison folder) that opens without a network and prints: the question, "
+        "folder, a comparison folder or a calibration folder) that opens without a network and "
+        "prints: the question, "
         "the assumptions and what differs from the scenario's `extends` base and file, the "
         "outcome shares with 95% intervals, the drivers of each outcome and the "
         "scenario-discovery boxes, the figures (inline), a narrated typical replication of each "

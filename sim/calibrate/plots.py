@@ -98,3 +98,33 @@ def draw_predictive(table: pd.DataFrame, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return path
+
+
+def redraw_calibration(folder: Path | str) -> list[Path]:
+    """Redraw ``prior_posterior.png`` and ``predictive.png`` of a calibration folder from its files.
+
+    The priors come from the folder's resolved ``calibration.yaml`` (its records must still be
+    where it names them: the keys' ranges come from their scenarios), the posterior from
+    ``posterior.parquet``, its generation and tolerance from ``summary.json``, the predictive
+    checks from ``predictive.parquet``.
+    """
+    import json
+
+    from sim.calibrate.abc import Generation
+    from sim.calibrate.spec import load_calibration
+
+    folder = Path(folder)
+    cal = load_calibration(folder / "calibration.yaml")
+    post = pd.read_parquet(folder / "posterior.parquet")
+    last = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["generations"][-1]
+    gen = Generation(index=int(last["generation"]),
+                     tolerance=float("inf") if last["tolerance"] is None
+                     else float(last["tolerance"]),
+                     theta=post[[f"param.{p}" for p in cal.paths]].to_numpy(float),
+                     weights=post["weight"].to_numpy(float),
+                     distances=post["distance"].to_numpy(float),
+                     simulations=int(last["simulations"]),
+                     total_simulations=int(last["total_simulations"]))
+    return [draw_prior_posterior(cal, gen, folder / "prior_posterior.png"),
+            draw_predictive(pd.read_parquet(folder / "predictive.parquet"),
+                            folder / "predictive.png")]

@@ -104,6 +104,19 @@ class CalibrationFile(_Model):
     seed: int = Field(default=0, ge=0, description="Master seed.")
 
 
+def calibration_json_schema() -> dict[str, Any]:
+    """JSON Schema of calibration files (``ceasefire schema --calibration``), for editors.
+
+    It checks the form of each key; whether the records exist and their scenarios accept each
+    prior's key is checked by ``ceasefire validate``.
+    """
+    schema = CalibrationFile.model_json_schema(mode="validation")
+    schema["title"] = "ceasefire-sim calibration file"
+    schema["description"] = ("A calibration (calibration: 1): priors over shared inputs fitted "
+                             "to recorded series by ABC, other series held out and scored.")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
 @dataclass(frozen=True)
 class Calibration:
     """A validated calibration file with its records loaded.

@@ -190,3 +190,14 @@ def test_a_scenario_given_as_calibration_file_is_one_clear_error(capsys):
     err = capsys.readouterr().err
     assert "not a calibration file (this is a scenario file" in err
     assert err.count("\n") == 1
+
+
+def test_plot_redraws_a_calibration_folder(tmp_path, capsys):
+    out = tmp_path / "c"
+    assert main(["calibrate", str(tiny_file(tmp_path)), "--out", str(out), "--quiet",
+                 "--no-plots"]) == 0
+    assert not (out / "predictive.png").exists()
+    assert main(["plot", str(out)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(out / "prior_posterior.png"), str(out / "predictive.png")]
+    assert all((out / n).stat().st_size > 10_000 for n in ("prior_posterior.png", "predictive.png"))

@@ -83,3 +83,30 @@ def test_the_sweep_schema_validates_the_shipped_sweeps():
     for path in SWEEPS:
         assert errors(schema, path) == []
     assert errors(schema, {"sweep": 1, "scenario": "a.yaml", "parameters": {}, "desing": "x"})
+
+
+def test_the_calibration_schema_validates_the_shipped_calibrations():
+    from sim.calibrate.spec import calibration_json_schema
+
+    schema = calibration_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    shipped = sorted((ROOT / "scenarios" / "calibration").glob("*.yaml"))
+    assert shipped
+    for path in shipped:
+        assert errors(schema, path) == []
+    good = read(shipped[0])
+    assert errors(schema, {**good, "methd": "smc"})  # an unknown key
+    assert errors(schema, {**good, "method": "mcmc"})
+    assert errors(schema, {k: v for k, v in good.items() if k != "fit"})
+
+
+def test_schema_command_prints_each_kind(capsys):
+    import json
+
+    from sim.cli import main
+
+    titles = []
+    for flag in ([], ["--sweep"], ["--calibration"]):
+        assert main(["schema", *flag]) == 0
+        titles.append(json.loads(capsys.readouterr().out)["title"])
+    assert len(set(titles)) == 3 and "calibration" in titles[2]

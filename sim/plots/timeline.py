@@ -167,9 +167,13 @@ def make_figure(rd: RunDir) -> Figure:
     ax.grid(True, color="#e5e5e5")
     ax.set_xlabel("session (and its date, with a calendar)")
     ax.set_ylabel("share of traced runs that reached it by then\n(band: Wilson 95%)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False,
-              title="outcome reached (solid) · exchange (dashed)\n(stalemate: only at the end)",
-              title_fontsize=9)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False,
+                  title="outcome reached (solid) · exchange (dashed)\n(stalemate: only at the end)",
+                  title_fontsize=9)
+    else:  # e.g. a forecast whose runs all end as a stalemate: nothing to draw a line for
+        ax.text(0.5, 0.5, "no traced run reached an outcome or an exchange", ha="center",
+                va="center", transform=ax.transAxes, color="0.4")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     set_titles(fig, rd, "When", note=f"{n:,} traced runs")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.batch.settable import RUNTIME_SETTABLE, match
 from sim.scenario.errors import did_you_mean, one_of
 from sim.scenario.strategy import strategy_registry
@@ -126,7 +128,17 @@ def _reach_problems(scn: Scenario) -> Iterator[Problem]:
     for inp in uncertain_inputs(scn):
         if inp.dist.clip:
             continue
-        low, high = inp.dist.reach()
+        if inp.dist.dist == "posterior":  # its draws are the rows of the calibration's table
+            from sim.scenario import posterior
+
+            if posterior.check(inp.dist, inp.path) is not None:
+                continue  # no such file or column: reported with the posterior's own message
+            table = posterior.load_table(inp.dist.file)
+            drawn = np.diff(table.cumulative, prepend=0.0) > 0  # rows of weight 0 never are
+            values = table.columns[posterior.column(inp.dist, inp.path)][drawn]
+            low, high = float(values.min()), float(values.max())
+        else:
+            low, high = inp.dist.reach()
         if inp.lo <= low and high <= inp.hi:
             continue
         kind = inp.dist.dist

@@ -67,3 +67,17 @@ def test_missing_column_and_file_are_errors_with_line_and_key(tmp_path, capsys):
     assert main(["run", str(path), "--runs", "10", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "post.yaml:5:3: humanitarian.rate" in err and "not found" in err
+
+
+def test_a_posterior_column_outside_the_key_range_is_refused(tmp_path, capsys):
+    folder = posterior_folder(tmp_path)
+    table = pd.read_parquet(folder / "posterior.parquet")
+    table.loc[2, "param.humanitarian.rate"] = 1.4  # drawn with weight 0.25: out of [0, 1]
+    write_parquet(table, folder / "posterior.parquet")
+    assert main(["validate", str(scenario(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert "humanitarian.rate" in err and "outside the key's range 0 to 1" in err
+    table.loc[2, "param.humanitarian.rate"] = 0.6
+    table.loc[1, "param.humanitarian.rate"] = 1.4  # weight 0: never drawn
+    write_parquet(table, folder / "posterior.parquet")
+    assert main(["validate", str(scenario(tmp_path))]) == 0

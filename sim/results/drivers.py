@@ -45,6 +45,9 @@ def _compare(y: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[float, .
 def drivers_table(runs: pd.DataFrame, outcomes: Sequence[str] = OUTCOMES) -> pd.DataFrame:
     """One row per outcome and driver, sorted by outcome, then by the size of the difference.
 
+    Within an outcome, the drivers whose interval excludes 0 come first, so that a rare event
+    with a large but unresolved difference does not head the list.
+
     Outcomes that never or always happen, and inputs that do not vary, are left out.
 
     Returns:
@@ -83,8 +86,10 @@ def drivers_table(runs: pd.DataFrame, outcomes: Sequence[str] = OUTCOMES) -> pd.
     if table.empty:
         return table
     table["order"] = table["outcome"].map({o: k for k, o in enumerate(outcomes)})
+    table["unclear"] = ~((table["diff_lo"] > 0) | (table["diff_hi"] < 0))
     table["size"] = -table["diff"].abs()
-    table = table.sort_values(["order", "size"], kind="stable").drop(columns=["order", "size"])
+    table = table.sort_values(["order", "unclear", "size"], kind="stable").drop(
+        columns=["order", "unclear", "size"])
     return table.reset_index(drop=True)
 
 

@@ -27,3 +27,18 @@ def test_an_input_and_an_event_that_decide_an_outcome_come_first():
     b = t[(t["outcome"] == "partial") & (t["driver"] == "b")].iloc[0]
     assert abs(b["diff"]) < 0.1 and b["diff_lo"] < b["diff"] < b["diff_hi"]
     assert set(t["outcome"]) == {"ceasefire", "partial", "humanitarian_only"}
+
+
+def test_a_rare_event_with_an_unresolved_difference_does_not_head_the_list():
+    rng = np.random.default_rng(2)
+    n = 20000
+    x = rng.uniform(0, 1, n)  # a small, clear effect: partial from 40% to 50% as x goes 0 -> 1
+    outcome = np.where(rng.uniform(size=n) < 0.4 + 0.1 * x, "partial", "humanitarian_only")
+    rare = np.full(n, np.nan)
+    rare[:2] = 1.0  # fired twice, both partial: a big difference, an interval that includes 0
+    outcome[:2] = "partial"
+    runs = pd.DataFrame({"run": range(n), "outcome": outcome, "param.a": x, "fired.rare": rare})
+    part = drivers_table(runs).query("outcome == 'partial'")
+    first, rare_row = part.iloc[0], part[part["driver"] == "rare"].iloc[0]
+    assert abs(rare_row["diff"]) > abs(first["diff"]) and not clear(rare_row)
+    assert first["driver"] == "a" and clear(first)

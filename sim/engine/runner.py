@@ -103,12 +103,19 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
         fin, tr = _run_mesa(p, dr, seeds)
     else:
         kernels = NUMPY
+        state = None
         if engine == "compiled":
-            from sim.engine.compiled import load
+            from sim.engine import compiled
 
-            kernels = load()  # once per process; from the cache after the first compile
-        b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
-        fin = finish(p, b.state, dr)
+            kernels = compiled.load()  # once per process; from the cache after the first compile
+            if not keep.any() and compiled.fused_reason(p) is None:
+                state = compiled.run_fused(p, dr)  # the fused round (no per-round trace)
+        if state is None:
+            b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
+            state = b.state
+        else:
+            tr = None
+        fin = finish(p, state, dr)
     runs = runs_table(p, fin, dr, run_ids, seeds)
     if tr is None:
         keep = np.zeros(len(run_ids), bool)
@@ -176,12 +183,15 @@ def simulate(
     Chunks are handed to workers a few at a time (:data:`IN_FLIGHT` per job), so finished
     chunks waiting for an earlier one stay few.
     """
-    if engine not in ENGINES:
+    if engine not in ENGINES and engine != "numpy":
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "numpy":
+        engine = "vector"  # the pure-NumPy engine's other name
     if engine == "compiled":
-        from sim.engine.compiled import load
+        from sim.engine.compiled import prepare
 
-        load()  # compile (or load) here, once, before any worker needs it
+        # compile (or load) here, once, before any worker needs it
+        prepare(scenario, int(seed if seed is not None else scenario.seed))
     n = int(runs if runs is not None else scenario.runs)
     s = int(seed if seed is not None else scenario.seed)
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)

@@ -209,14 +209,15 @@ def run_fused(p: Params, dr: Draws, threads: int | None = None) -> State:
     n = threads if threads is not None else default_threads()
     n = max(1, min(n, p.runs // 64))  # a small chunk is not worth a thread
     if n == 1:
-        fused.play(0, p.runs, *args)
+        fused.play(0, p.runs, *fused.workspace(p.n_actors, p.n_issues), *args)
         return st
     from concurrent.futures import ThreadPoolExecutor
 
     if _POOL is None or _POOL._max_workers < n:
         _POOL = ThreadPoolExecutor(max_workers=n, thread_name_prefix="ceasefire-fused")
     cuts = np.linspace(0, p.runs, n + 1).astype(int)
-    done = [_POOL.submit(fused.play, int(a), int(b), *args)
+    done = [_POOL.submit(fused.play, int(a), int(b),
+                         *fused.workspace(p.n_actors, p.n_issues), *args)
             for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     for f in done:
         f.result()

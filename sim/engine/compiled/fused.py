@@ -55,7 +55,11 @@ NASH, WEIGHTED_MEAN, MIDPOINT = range(3)
 SET_FIELDS = ("authority", "engagement", "capability", "base_reservation", "leverage",
               "information", "stake", "rearm_fear", "war_cost", "prior_mean")
 
-jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy", _nrt=False)
+"""The kernels: no fastmath, NumPy's division semantics, and no reference counting (``_nrt``
+off: they allocate nothing, so no array needs its count kept; counting every view and every
+array argument cost about half the time of a round)."""
+jit_nrt = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
 
 @jit
@@ -116,6 +120,74 @@ def util(terms: np.ndarray, ideal: np.ndarray, w: np.ndarray, tmp: np.ndarray) -
 
 
 @jit
+def np_sum_row(a: np.ndarray, k: int, n: int) -> float:
+    """``a[k, :n].sum()`` in NumPy's pairwise order (:func:`np_sum` on a row, no view)."""
+    if n < 8:
+        res = -0.0
+        for i in range(n):
+            res += a[k, i]
+        return res
+    r0 = a[k, 0]
+    r1 = a[k, 1]
+    r2 = a[k, 2]
+    r3 = a[k, 3]
+    r4 = a[k, 4]
+    r5 = a[k, 5]
+    r6 = a[k, 6]
+    r7 = a[k, 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[k, i]
+        r1 += a[k, i + 1]
+        r2 += a[k, i + 2]
+        r3 += a[k, i + 3]
+        r4 += a[k, i + 4]
+        r5 += a[k, i + 5]
+        r6 += a[k, i + 6]
+        r7 += a[k, i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[k, i]
+        i += 1
+    return -0.0 + res
+
+
+@jit
+def stable_order_row(key: np.ndarray, kr: int, n: int, out: np.ndarray, orow: int) -> None:
+    """``out[orow, :n] = np.argsort(key[kr, :n], kind="stable")`` (insertion sort)."""
+    for i in range(n):
+        out[orow, i] = i
+    for i in range(1, n):
+        j = i
+        cur = out[orow, i]
+        while j > 0 and key[kr, out[orow, j - 1]] > key[kr, cur]:
+            out[orow, j] = out[orow, j - 1]
+            j -= 1
+        out[orow, j] = cur
+
+
+@jit
+def util_row(terms: np.ndarray, ti: int, ideal: np.ndarray, a: int, w: np.ndarray,
+             tmp: np.ndarray) -> float:
+    """:func:`util` of ``terms[ti]`` for actor ``a`` of ``ideal`` and ``w`` (no views)."""
+    n = ideal.shape[1]
+    for i in range(n):
+        tmp[i] = w[a, i] * (abs(terms[ti, i] - ideal[a, i]) / 100.0)
+    return 1.0 - np_sum(tmp, n)
+
+
+@jit
+def util_of(terms: np.ndarray, ideal: np.ndarray, a: int, w: np.ndarray,
+            tmp: np.ndarray) -> float:
+    """:func:`util` of the row ``terms`` for actor ``a`` of ``ideal`` and ``w`` (no views)."""
+    n = ideal.shape[1]
+    for i in range(n):
+        tmp[i] = w[a, i] * (abs(terms[i] - ideal[a, i]) / 100.0)
+    return 1.0 - np_sum(tmp, n)
+
+
+@jit
 def clip01(x: float) -> float:
     """``np.clip(x, 0, 1)``."""
     if x < 0.0:
@@ -159,61 +231,58 @@ def is_cf(value: float, threshold: float, low: bool) -> bool:
 
 # --- the two rules of sim.rules.frontier the round calls -----------------------------------
 @jit
-def nash2(logkey: np.ndarray, e0: np.ndarray, e1: np.ndarray, w0: np.ndarray, w1: np.ndarray,
+def nash2(logkey: np.ndarray, ideal: np.ndarray, p0: int, p1: int, w: np.ndarray,
           res0: float, res1: float, free: np.ndarray, fixed: np.ndarray, text_out: np.ndarray,
           wk: np.ndarray, wi: np.ndarray) -> bool:
     """The exact two-party Nash text of :func:`sim.rules.frontier.frontier_nash` (rho = 1).
 
     ``frontier._chain``, ``_two_party_nash`` and ``_chain_text`` for one replication; writes
-    the text into ``text_out`` and returns ``has_range``. ``wk`` (>= 20, I + 1) float and
-    ``wi`` (>= 4, I) int work rows.
+    the text into ``text_out`` and returns ``has_range``. The parties are rows ``p0`` and
+    ``p1`` of ``ideal`` and ``w``; ``wk`` (>= 16, I + 1) float and ``wi`` (>= 4, I) int work
+    rows (indexed, never sliced: a view costs reference counting).
     """
-    n = e0.shape[0]
+    n = ideal.shape[1]
     inf = np.inf
-    negkey, key, c0, c1, width = wk[0], wk[1], wk[2], wk[3], wk[4]
-    tmp, text0, key_s, cum0, cum1 = wk[5], wk[6], wk[7], wk[8], wk[9]
-    t_nash, t_eq, product, low, high, theta = wk[10], wk[11], wk[12], wk[13], wk[14], wk[15]
-    order, group, first, last = wi[0], wi[1], wi[2], wi[3]
     for i in range(n):
-        width[i] = abs(e1[i] - e0[i]) / 100.0 if free[i] else 0.0
-        c0[i] = w0[i] * width[i]
-        c1[i] = w1[i] * width[i]
-        text0[i] = e0[i] if free[i] else fixed[i]
-        live = (c0[i] > 0) or (c1[i] > 0)
-        key[i] = logkey[i] if live else 0.0
-        negkey[i] = -key[i]
+        wk[4, i] = abs(ideal[p1, i] - ideal[p0, i]) / 100.0 if free[i] else 0.0
+        wk[2, i] = w[p0, i] * wk[4, i]
+        wk[3, i] = w[p1, i] * wk[4, i]
+        wk[6, i] = ideal[p0, i] if free[i] else fixed[i]
+        live = (wk[2, i] > 0) or (wk[3, i] > 0)
+        wk[1, i] = logkey[i] if live else 0.0
+        wk[0, i] = -wk[1, i]
     for i in range(n):
-        tmp[i] = w0[i] * (abs(text0[i] - e0[i]) / 100.0)
-    u0 = 1.0 - np_sum(tmp, n)
+        wk[5, i] = w[p0, i] * (abs(wk[6, i] - ideal[p0, i]) / 100.0)
+    u0 = 1.0 - np_sum_row(wk, 5, n)
     for i in range(n):
-        tmp[i] = w1[i] * (abs(text0[i] - e1[i]) / 100.0)
-    u1 = 1.0 - np_sum(tmp, n)
-    stable_order(negkey, n, order)
+        wk[5, i] = w[p1, i] * (abs(wk[6, i] - ideal[p1, i]) / 100.0)
+    u1 = 1.0 - np_sum_row(wk, 5, n)
+    stable_order_row(wk, 0, n, wi, 0)
     for p in range(n):
-        key_s[p] = key[order[p]]
+        wk[7, p] = wk[1, wi[0, p]]
     g = 0
     f = 0
     for p in range(n):
-        if p == 0 or key_s[p] != key_s[p - 1]:
+        if p == 0 or wk[7, p] != wk[7, p - 1]:
             g += 1
             f = p
-        group[p] = g
-        first[p] = f
+        wi[1, p] = g
+        wi[2, p] = f
     lst = n - 1
     for p in range(n - 1, -1, -1):
-        if p == n - 1 or key_s[p + 1] != key_s[p]:
+        if p == n - 1 or wk[7, p + 1] != wk[7, p]:
             lst = p
-        last[p] = lst
-    cum0[0] = 0.0
-    cum1[0] = 0.0
+        wi[3, p] = lst
+    wk[8, 0] = 0.0
+    wk[9, 0] = 0.0
     for p in range(n):
-        cum0[p + 1] = cum0[p] + c0[order[p]]
-        cum1[p + 1] = cum1[p] + c1[order[p]]
+        wk[8, p + 1] = wk[8, p] + wk[2, wi[0, p]]
+        wk[9, p + 1] = wk[9, p] + wk[3, wi[0, p]]
     for p in range(n):
-        before0 = cum0[first[p]]
-        before1 = cum1[first[p]]
-        sc0 = cum0[last[p] + 1] - before0
-        sc1 = cum1[last[p] + 1] - before1
+        before0 = wk[8, wi[2, p]]
+        before1 = wk[9, wi[2, p]]
+        sc0 = wk[8, wi[3, p] + 1] - before0
+        sc1 = wk[9, wi[3, p] + 1] - before1
         g0 = (u0 - before0) - res0
         g1 = (u1 + before1) - res1
         if sc1 > 0:
@@ -240,107 +309,110 @@ def nash2(logkey: np.ndarray, e0: np.ndarray, e1: np.ndarray, w0: np.ndarray, w1
         lo = min(t_lo, 1.0)
         hi = max(t_hi, 0.0)
         tn = min(max(t_star, lo), hi)
-        t_nash[p] = tn
+        wk[10, p] = tn
         if t_lo <= t_hi:
-            product[p] = (g0 - tn * sc0) * (g1 + tn * sc1)
+            wk[12, p] = (g0 - tn * sc0) * (g1 + tn * sc1)
         else:
-            product[p] = -inf
+            wk[12, p] = -inf
         s0 = g0 - te * sc0
         s1 = g1 + te * sc1
         if sc0 == 0 and s0 <= s1:
             te = 1.0
         elif sc1 == 0 and s1 <= s0:
             te = 0.0
-        t_eq[p] = te
+        wk[11, p] = te
         s0 = g0 - te * sc0
         s1 = g1 + te * sc1
-        low[p] = min(s0, s1)
-        high[p] = max(s0, s1)
-    best_low = low[0]
+        wk[13, p] = min(s0, s1)
+        wk[14, p] = max(s0, s1)
+    best_low = wk[13, 0]
     for p in range(1, n):
-        if low[p] > best_low:
-            best_low = low[p]
+        if wk[13, p] > best_low:
+            best_low = wk[13, p]
     pick_eq = 0
     best_high = -inf
     found = False
     for p in range(n):
-        h = high[p] if low[p] >= best_low - 1e-12 else -inf
+        h = wk[14, p] if wk[13, p] >= best_low - 1e-12 else -inf
         if not found or h > best_high:
             best_high = h
             pick_eq = p
             found = True
     pick_nash = 0
     for p in range(1, n):
-        if product[p] > product[pick_nash]:
+        if wk[12, p] > wk[12, pick_nash]:
             pick_nash = p
     has_range = best_low > 0
     pick = pick_nash if has_range else pick_eq
-    t = t_nash[pick] if has_range else t_eq[pick]
-    grp = group[pick]
+    t = wk[10, pick] if has_range else wk[11, pick]
+    grp = wi[1, pick]
     for p in range(n):
-        theta[order[p]] = 1.0 if group[p] < grp else (t if group[p] == grp else 0.0)
+        wk[15, wi[0, p]] = 1.0 if wi[1, p] < grp else (t if wi[1, p] == grp else 0.0)
     for i in range(n):
-        if not (c0[i] > 0 or c1[i] > 0) and free[i] and width[i] > 0:
-            text_out[i] = 0.5 * (e0[i] + e1[i])
+        if not (wk[2, i] > 0 or wk[3, i] > 0) and free[i] and wk[4, i] > 0:
+            text_out[i] = 0.5 * (ideal[p0, i] + ideal[p1, i])
         elif free[i]:
-            text_out[i] = e1[i] if theta[i] >= 1.0 else e0[i] + theta[i] * (e1[i] - e0[i])
+            th = wk[15, i]
+            text_out[i] = ideal[p1, i] if th >= 1.0 else ideal[p0, i] + th * (
+                ideal[p1, i] - ideal[p0, i])
         else:
-            text_out[i] = text0[i]
+            text_out[i] = wk[6, i]
     return has_range
 
 
 @jit
-def logroll(own: np.ndarray, other: np.ndarray, wa: np.ndarray, wb: np.ndarray, level: float,
-            mov: np.ndarray, base: np.ndarray, out: np.ndarray, wk: np.ndarray,
-            wi: np.ndarray) -> None:
-    """:func:`sim.rules.frontier.logroll` with rho = 1 for one replication, into ``out``."""
-    n = own.shape[0]
-    start, tmp, gap, full, negratio = wk[0], wk[1], wk[2], wk[3], wk[4]
-    cost, spent, theta = wk[5], wk[6], wk[7]
-    order = wi[0]
+def logroll(ideal: np.ndarray, a: int, oth: np.ndarray, j: int, w: np.ndarray,
+            ow: np.ndarray, level: float, mov: np.ndarray, base: np.ndarray, out: np.ndarray,
+            wk: np.ndarray, wi: np.ndarray) -> None:
+    """:func:`sim.rules.frontier.logroll` with rho = 1 for one replication, into ``out``.
+
+    The party's ideal and weights are rows ``a`` of ``ideal`` and ``w``, the other side's
+    rows ``j`` of ``oth`` and ``ow``, its terms row ``a`` of ``base``.
+    """
+    n = ideal.shape[1]
     for i in range(n):
-        start[i] = own[i] if mov[i] else base[i]
-        tmp[i] = wa[i] * (abs(start[i] - own[i]) / 100.0)
-    top = 1.0 - np_sum(tmp, n)
+        wk[0, i] = ideal[a, i] if mov[i] else base[a, i]
+        wk[1, i] = w[a, i] * (abs(wk[0, i] - ideal[a, i]) / 100.0)
+    top = 1.0 - np_sum_row(wk, 1, n)
     for i in range(n):
-        gap[i] = other[i] - own[i] if mov[i] else 0.0
-        full[i] = wa[i] * (abs(gap[i] - 0.0) / 100.0)
-        if wa[i] <= 0.0:
-            negratio[i] = -np.inf
+        wk[2, i] = oth[j, i] - ideal[a, i] if mov[i] else 0.0
+        wk[3, i] = w[a, i] * (abs(wk[2, i] - 0.0) / 100.0)
+        if w[a, i] <= 0.0:
+            wk[4, i] = -np.inf
         else:
-            negratio[i] = -(wb[i] / wa[i])
-    stable_order(negratio, n, order)
+            wk[4, i] = -(ow[j, i] / w[a, i])
+    stable_order_row(wk, 4, n, wi, 0)
     acc = 0.0
     budget = top - level
     n_full = 0
     for p in range(n):
-        cost[p] = full[order[p]]
-        acc = cost[p] if p == 0 else acc + cost[p]
-        spent[p] = acc
-        if spent[p] <= budget:
+        wk[5, p] = wk[3, wi[0, p]]
+        acc = wk[5, p] if p == 0 else acc + wk[5, p]
+        wk[6, p] = acc
+        if wk[6, p] <= budget:
             n_full += 1
     part = min(n_full, n - 1)
-    before = spent[part] - cost[part]
-    part_cost = cost[part]
+    before = wk[6, part] - wk[5, part]
+    part_cost = wk[5, part]
     if part_cost > 0:
         share = (budget - before) / part_cost
         frac = min(max(share, 0.0), 1.0)
     else:
         frac = 0.0
     for p in range(n):
-        theta[order[p]] = 1.0 if p < n_full else (frac if p == n_full else 0.0)
+        wk[7, wi[0, p]] = 1.0 if p < n_full else (frac if p == n_full else 0.0)
     conceded_all = level >= top
     for i in range(n):
-        th = 0.0 if conceded_all else theta[i]
+        th = 0.0 if conceded_all else wk[7, i]
         if not mov[i]:
-            out[i] = base[i]
+            out[i] = base[a, i]
         elif th >= 1.0:
-            out[i] = other[i]
+            out[i] = oth[j, i]
         else:
-            out[i] = own[i] + th * gap[i]
+            out[i] = ideal[a, i] + th * wk[2, i]
 
 
-@jit
+@jit_nrt
 def nash2_batch(logkey: np.ndarray, e0: np.ndarray, e1: np.ndarray, w0: np.ndarray,
                 w1: np.ndarray, reservation: np.ndarray, free: np.ndarray, fixed: np.ndarray,
                 text_out: np.ndarray, range_out: np.ndarray) -> None:
@@ -349,11 +421,18 @@ def nash2_batch(logkey: np.ndarray, e0: np.ndarray, e1: np.ndarray, w0: np.ndarr
     wk = np.empty((16, n + 1))
     wi = np.empty((4, n), np.int64)
     for r in range(n_rep):
-        range_out[r] = nash2(logkey[r], e0[r], e1[r], w0[r], w1[r], reservation[r, 0],
+        ideal = np.empty((2, n))
+        ws = np.empty((2, n))
+        for i in range(n):
+            ideal[0, i] = e0[r, i]
+            ideal[1, i] = e1[r, i]
+            ws[0, i] = w0[r, i]
+            ws[1, i] = w1[r, i]
+        range_out[r] = nash2(logkey[r], ideal, 0, 1, ws, reservation[r, 0],
                              reservation[r, 1], free[r], fixed[r], text_out[r], wk, wi)
 
 
-@jit
+@jit_nrt
 def logroll_batch(own: np.ndarray, other: np.ndarray, wa: np.ndarray, wb: np.ndarray,
                   level: np.ndarray, mov: np.ndarray, base: np.ndarray,
                   out: np.ndarray) -> None:
@@ -362,7 +441,8 @@ def logroll_batch(own: np.ndarray, other: np.ndarray, wa: np.ndarray, wb: np.nda
     wk = np.empty((8, n))
     wi = np.empty((1, n), np.int64)
     for r in range(n_rep):
-        logroll(own[r], other[r], wa[r], wb[r], level[r], mov[r], base[r], out[r], wk, wi)
+        logroll(own[r:r + 1], 0, other[r:r + 1], 0, wa[r:r + 1], wb[r:r + 1], level[r],
+                mov[r], base[r:r + 1], out[r], wk, wi)
 
 
 # --- the round ---------------------------------------------------------------------------
@@ -374,16 +454,29 @@ def agreed_or(settled: np.ndarray, terms: np.ndarray, x: np.ndarray, out: np.nda
 
 
 @jit
-def bonus_for(a: int, package: np.ndarray, settled: np.ndarray, terms: np.ndarray,
+def agreed_or_row(settled: np.ndarray, terms: np.ndarray, x: np.ndarray, xa: int,
+                  out: np.ndarray, oa: int) -> None:
+    """``State.agreed_or`` of row ``xa`` of ``x`` into row ``oa`` of ``out`` (no views)."""
+    for i in range(settled.shape[0]):
+        out[oa, i] = terms[i] if settled[i] else x[xa, i]
+
+
+@jit
+def bonus_for(a: int, settled: np.ndarray, terms: np.ndarray,
               ideal: np.ndarray, w: np.ndarray, others: np.ndarray, base_res: np.ndarray,
-              leverage: np.ndarray, engagement: np.ndarray, buf: np.ndarray,
+              leverage: np.ndarray, engagement: np.ndarray, wk: np.ndarray,
               tmp: np.ndarray) -> float:
-    """``rounds.bonus_for(b, package)[a]``: what the third parties backing it add for ``a``."""
-    agreed_or(settled, terms, package, buf)
+    """``rounds.bonus_for(b, package)[a]``: what the third parties backing it add for ``a``.
+
+    ``package`` is row 0 of ``wk``; row 1 is used for its agreed form.
+    """
+    n = settled.shape[0]
+    for i in range(n):
+        wk[1, i] = terms[i] if settled[i] else wk[0, i]
     acc = 0.0
     for k in range(others.shape[0]):
         q = others[k]
-        backs = util(buf, ideal[q], w[q], tmp) >= base_res[q]
+        backs = util_row(wk, 1, ideal, q, w, tmp) >= base_res[q]
         paid = engagement[q] * (1.0 if backs else 0.0)
         acc += leverage[q, a] * paid
     return acc
@@ -395,31 +488,32 @@ def main_utilities(a: int, text: np.ndarray, own_terms: np.ndarray, open_: np.nd
                    separate: np.ndarray, settled: np.ndarray, terms: np.ndarray,
                    ideal: np.ndarray, w: np.ndarray, others: np.ndarray, base_res: np.ndarray,
                    leverage: np.ndarray, engagement: np.ndarray, rearm: float,
-                   out: np.ndarray, wk: np.ndarray) -> None:
-    """``rounds._main_utilities``: party ``a``'s utility of the main-track text, per issue."""
+                   out: np.ndarray, wk: np.ndarray, tmp: np.ndarray) -> None:
+    """``rounds._main_utilities``: party ``a``'s utility of the main-track text, per issue.
+
+    Rows 0-2 of ``wk`` are work space (the package, its agreed form, the main weights).
+    """
     n = settled.shape[0]
-    package, buf, tmp, mw = wk[0, :n], wk[1, :n], wk[2, :n], wk[3, :n]
-    wa = w[a]
-    ia = ideal[a]
     for i in range(n):
-        package[i] = text[i] if open_[i] else own_terms[i]
-    bonus = bonus_for(a, package, settled, terms, ideal, w, others, base_res, leverage,
-                      engagement, buf, tmp)
+        wk[0, i] = text[i] if open_[i] else own_terms[i]
+    bonus = bonus_for(a, settled, terms, ideal, w, others, base_res, leverage,
+                      engagement, wk, tmp)
     holds = open_[cf] and is_cf(text[cf], cf_thr, cf_low)
     penalty = rearm if holds else 0.0
     if package_mode:
-        u = util(package, ia, wa, tmp) + bonus - penalty
+        u = util_row(wk, 0, ideal, a, w, tmp) + bonus - penalty
         for i in range(n):
             out[i] = u
         return
-    own = util(own_terms, ia, wa, tmp)
+    own = util_of(own_terms, ideal, a, w, tmp)
     for i in range(n):
-        mw[i] = 0.0 if separate[i] else wa[i]
-    total = np_sum(mw, n)
+        wk[2, i] = 0.0 if separate[i] else w[a, i]
+    total = np_sum_row(wk, 2, n)
     total = total if total >= 1e-300 else 1e-300
     for i in range(n):
-        gain = wa[i] * (abs(own_terms[i] - ia[i]) / 100.0 - abs(text[i] - ia[i]) / 100.0)
-        x = own + gain + bonus * (mw[i] / total)
+        ia = ideal[a, i]
+        gain = w[a, i] * (abs(own_terms[i] - ia) / 100.0 - abs(text[i] - ia) / 100.0)
+        x = own + gain + bonus * (wk[2, i] / total)
         out[i] = x - penalty if i == cf else x - 0.0
 
 
@@ -441,7 +535,8 @@ def settle_issues(agreed: np.ndarray, src: np.ndarray, t: int, settled: np.ndarr
 
 @jit
 def one_replication(  # type: ignore[no-untyped-def]
-    r, T, E, package_mode, method, cf, cf_thr, cf_low, s0, s1, hum_issue, any_first,
+    r, wk, wi, fs, bs, f3, b3, T, E, package_mode, method, cf, cf_thr, cf_low, s0, s1,
+    hum_issue, any_first,
     is_party, party_idx, others, med_f, sign, separate, first, status_quo, repeated,
     ev_session, ev_prob, set_event, set_field, set_i0, set_i1, set_value,
     pr_at, pr_cond, pr_by, pr_on, pr_wc, pr_lev,
@@ -461,49 +556,24 @@ def one_replication(  # type: ignore[no-untyped-def]
     P = party_idx.shape[0]
     K = pr_at.shape[0]
     S = set_event.shape[0]
-    wk = np.empty((20, n + 1))
-    wi = np.empty((4, n), np.int64)
-    tmp = np.empty(max(n, A))
-    tmpA = np.empty(A)
-    sp_fixed = np.empty(n)
-    sp_st = np.empty((P, n))
-    free = np.zeros(n, np.bool_)
-    free_main = np.zeros(n, np.bool_)
-    nash_text = np.empty(n)
-    needed = np.empty(P)
-    nash_u = np.empty(P)
-    own_terms = np.empty(n)
-    u = np.empty(n)
-    txt = np.empty(n)
-    mine = np.zeros(n, np.bool_)
-    refused = np.zeros(n, np.bool_)
-    agreed = np.zeros(n, np.bool_)
-    answers = np.zeros((P, n), np.bool_)
-    initd = np.zeros((P, n), np.bool_)
-    waiting = np.zeros(n, np.bool_)
-    ag_st = np.empty((A, n))
-    total = np.empty(n)
-    tgt = np.empty(n)
-    buf = np.empty(n)
-    other = np.empty(P)
-    own = np.empty(A)
-    text_offer = np.empty(P)
-    c_prev = np.empty(P)
-    c_other_own = np.empty(P)
-    c_other_mine = np.empty(P)
-    c_other_res = np.empty(P)
-    c_gain = np.empty(P)
-    oth_ideal = np.empty((P, n))
-    oth_w = np.empty((P, n))
-    restated = np.empty(n)
-    before = np.empty(A)
-    walked = np.zeros(P, np.bool_)
-    onehot = np.zeros(n)
-    zero_key = np.zeros(n)
-    only = np.zeros(n, np.bool_)
-    wcap = np.empty(A)
-    fresh = np.empty(A)
+    tmp, tmpA, sp_fixed, nash_text, own_terms = fs[0], fs[1], fs[2], fs[3], fs[4]
+    u, txt, total, tgt, buf, restated = fs[5], fs[6], fs[7], fs[8], fs[9], fs[10]
+    zero_key, needed, nash_u, other, own, text_offer = (fs[11], fs[12], fs[13], fs[14],
+                                                        fs[15], fs[16])
+    c_prev, c_other_own, c_other_mine, c_other_res = fs[17], fs[18], fs[19], fs[20]
+    c_gain, before, wcap, fresh = fs[21], fs[22], fs[23], fs[24]
+    free, free_main, mine, refused, agreed = bs[0], bs[1], bs[2], bs[3], bs[4]
+    waiting, walked, only = bs[5], bs[6], bs[7]
+    sp_st, ag_st, oth_ideal, oth_w, onehot2, fk = f3[0], f3[1], f3[2], f3[3], f3[4], f3[5]
+    answers, initd = b3[0], b3[1]
     stated_r = stated[r]
+    ideal_r = ideal[r]
+    pending_r = pending[r]
+    base_res_r = base_res[r]
+    leverage_r = leverage[r]
+    engagement_r = engagement[r]
+    pending_terms_r = pending_terms[r]
+    settled_round_r = settled_round[r]
     settled_r = settled[r]
     terms_r = terms[r]
     for t in range(1, T + 1):
@@ -577,7 +647,7 @@ def one_replication(  # type: ignore[no-untyped-def]
             leverage[r, pr_by[k], pr_on[k]] += pr_lev[r, k] if fire else 0.0
         # --- expectations
         for j in range(P):
-            agreed_or(settled_r, terms_r, stated_r[party_idx[j]], sp_st[j])
+            agreed_or_row(settled_r, terms_r, stated_r, party_idx[j], sp_st, j)
         for i in range(n):
             if settled_r[i]:
                 sp_fixed[i] = terms_r[i]
@@ -599,11 +669,11 @@ def one_replication(  # type: ignore[no-untyped-def]
         p0 = party_idx[0]
         p1 = party_idx[1]
         lk = LK[r, 1 if phase2[r] else 0]
-        has_range = nash2(lk, ideal[r, p0], ideal[r, p1], w[p0], w[p1], needed[0], needed[1],
-                          free_main, sp_fixed, nash_text, wk, wi)
+        has_range = nash2(lk, ideal_r, p0, p1, w, needed[0], needed[1], free_main, sp_fixed,
+                          nash_text, wk, wi)
         for j in range(P):
             a = party_idx[j]
-            nash_u[j] = util(nash_text, ideal[r, a], w[a], tmp)
+            nash_u[j] = util_of(nash_text, ideal_r, a, w, tmp)
         # --- ratify
         for a in range(A):
             ratified[r, a] = 0
@@ -620,16 +690,17 @@ def one_replication(  # type: ignore[no-untyped-def]
                     continue
                 any_mine = False
                 any_no = False
-                agreed_or(settled_r, terms_r, stated_r[a], own_terms)
-                own_u = util(own_terms, ideal[r, a], w[a], tmp)
+                for i in range(n):
+                    own_terms[i] = terms_r[i] if settled_r[i] else stated_r[a, i]
+                own_u = util_of(own_terms, ideal_r, a, w, tmp)
                 level = nmax(nmin(aspiration[r, a], own_u), reservation[r, a])
                 for i in range(n):
-                    mine[i] = pending_by[r, a, i] and pending[r, i]
-                    txt[i] = pending_terms[r, i] if pending[r, i] else own_terms[i]
+                    mine[i] = pending_by[r, a, i] and pending_r[i]
+                    txt[i] = pending_terms_r[i] if pending_r[i] else own_terms[i]
                 rearm = (rearm_fear[r] * w[a, cf]) * clip01(belief[r, a] * sign[a])
-                main_utilities(a, txt, own_terms, pending[r], package_mode, cf, cf_thr,
-                               cf_low, separate, settled_r, terms_r, ideal[r], w, others,
-                               base_res[r], leverage[r], engagement[r], rearm, u, wk)
+                main_utilities(a, txt, own_terms, pending_r, package_mode, cf, cf_thr,
+                               cf_low, separate, settled_r, terms_r, ideal_r, w, others,
+                               base_res_r, leverage_r, engagement_r, rearm, u, wk, tmp)
                 zr = noise_sd[r] * z_ratify[r, t - 1, a]
                 for i in range(n):
                     yes = ((u[i] + zr) + TIE >= level and has_range
@@ -642,16 +713,16 @@ def one_replication(  # type: ignore[no-untyped-def]
                 ratified[r, a] = (-1 if any_no else 1) if any_mine else 0
                 mandate[r, a] = level
             for i in range(n):
-                agreed[i] = pending[r, i] and not refused[i]
-            settle_issues(agreed, pending_terms[r], t, settled_r, terms_r, settled_round[r],
+                agreed[i] = pending_r[i] and not refused[i]
+            settle_issues(agreed, pending_terms_r, t, settled_r, terms_r, settled_round_r,
                           stated_r)
             for i in range(n):
-                pending[r, i] = False
+                pending_r[i] = False
                 for a in range(A):
                     pending_by[r, a, i] = False
         # --- the text
         for j in range(P):
-            agreed_or(settled_r, terms_r, stated_r[party_idx[j]], sp_st[j])
+            agreed_or_row(settled_r, terms_r, stated_r, party_idx[j], sp_st, j)
         for i in range(n):
             if settled_r[i]:
                 sp_fixed[i] = terms_r[i]
@@ -670,18 +741,19 @@ def one_replication(  # type: ignore[no-untyped-def]
                 if not (separate[i] and free[i]):
                     continue
                 for ii in range(n):
-                    onehot[ii] = 0.0
+                    onehot2[p0, ii] = 0.0
+                    onehot2[p1, ii] = 0.0
                     only[ii] = False
-                onehot[i] = 1.0
+                onehot2[p0, i] = 1.0
+                onehot2[p1, i] = 1.0
                 only[i] = True
                 if status_quo[i] != status_quo[i]:
                     d0 = 0.0
                     d1 = 0.0
                 else:
-                    d0 = 1.0 - abs(status_quo[i] - ideal[r, p0, i]) / 100.0
-                    d1 = 1.0 - abs(status_quo[i] - ideal[r, p1, i]) / 100.0
-                nash2(zero_key, ideal[r, p0], ideal[r, p1], onehot, onehot, d0, d1, only,
-                      sp_fixed, buf, wk, wi)
+                    d0 = 1.0 - abs(status_quo[i] - ideal_r[p0, i]) / 100.0
+                    d1 = 1.0 - abs(status_quo[i] - ideal_r[p1, i]) / 100.0
+                nash2(zero_key, ideal_r, p0, p1, onehot2, d0, d1, only, sp_fixed, buf, wk, wi)
                 txt[i] = buf[i]
         elif method == WEIGHTED_MEAN:
             for i in range(n):
@@ -709,20 +781,21 @@ def one_replication(  # type: ignore[no-untyped-def]
         # --- answers
         for j in range(P):
             a = party_idx[j]
-            agreed_or(settled_r, terms_r, stated_r[a], own_terms)
-            own_u = util(own_terms, ideal[r, a], w[a], tmp)
+            for i in range(n):
+                own_terms[i] = terms_r[i] if settled_r[i] else stated_r[a, i]
+            own_u = util_of(own_terms, ideal_r, a, w, tmp)
             level = nmax(nmin(aspiration[r, a], own_u), reservation[r, a])
             rearm = (rearm_fear[r] * w[a, cf]) * clip01(belief[r, a] * sign[a])
             main_utilities(a, text_r, own_terms, free_main, package_mode, cf, cf_thr, cf_low,
-                           separate, settled_r, terms_r, ideal[r], w, others, base_res[r],
-                           leverage[r], engagement[r], rearm, u, wk)
+                           separate, settled_r, terms_r, ideal_r, w, others, base_res_r,
+                           leverage_r, engagement_r, rearm, u, wk, tmp)
             leader = authority[r, a] >= 1.0
             sign_level = level if leader else nmax(mandate[r, a] + margin[r, a], level)
             may_initial = u_initial[r, t - 1, a] < authority[r, a] and not leader
             res_a = reservation[r, a] - TIE
             sd = noise_sd[r]
             for i in range(n):
-                ia = ideal[r, a, i]
+                ia = ideal_r[a, i]
                 if free_main[i]:
                     z = z_package[r, t - 1, a] if package_mode else z_issue[r, t - 1, a, i]
                     x = (u[i] + sd * z) + TIE
@@ -766,14 +839,14 @@ def one_replication(  # type: ignore[no-untyped-def]
             accepted[r, a] = cnt
             initialled_by[r, a] = anyi
         for i in range(n):
-            pending[r, i] = waiting[i]
-            pending_terms[r, i] = text_r[i] if waiting[i] else np.nan
+            pending_r[i] = waiting[i]
+            pending_terms_r[i] = text_r[i] if waiting[i] else np.nan
             for a in range(A):
                 pending_by[r, a, i] = False
             for j in range(P):
                 pending_by[r, party_idx[j], i] = initd[j, i] and agreed[i]
             agreed[i] = agreed[i] and not waiting[i]
-        settle_issues(agreed, text_r, t, settled_r, terms_r, settled_round[r], stated_r)
+        settle_issues(agreed, text_r, t, settled_r, terms_r, settled_round_r, stated_r)
         for i in range(n):  # what is open from here on
             free[i] = free[i] and not settled_r[i]
         # --- exchange
@@ -789,11 +862,11 @@ def one_replication(  # type: ignore[no-untyped-def]
                 exchange_terms[r] = text_r[hum_issue]
         # --- concession contexts
         for a in range(A):
-            agreed_or(settled_r, terms_r, stated_r[a], ag_st[a])
+            agreed_or_row(settled_r, terms_r, stated_r, a, ag_st, a)
             wcap[a] = capability[r, a] if is_party[a] else 0.0
         for j in range(P):
             a = party_idx[j]
-            own[a] = util(ag_st[a], ideal[r, a], w[a], tmp)
+            own[a] = util_row(ag_st, a, ideal_r, a, w, tmp)
         wsum = np_sum(wcap, A)
         for i in range(n):
             acc = 0.0
@@ -809,23 +882,23 @@ def one_replication(  # type: ignore[no-untyped-def]
                 else:
                     tgt[i] = ag_st[a, i]
             agreed_or(settled_r, terms_r, tgt, buf)
-            other[j] = util(buf, ideal[r, a], w[a], tmp)
+            other[j] = util_of(buf, ideal_r, a, w, tmp)
             for i in range(n):
                 buf[i] = ag_st[a, i] if separate[i] else (
                     terms_r[i] if settled_r[i] else text_r[i])
-            text_offer[j] = util(buf, ideal[r, a], w[a], tmp)
+            text_offer[j] = util_of(buf, ideal_r, a, w, tmp)
             # the other side's ideals and weights (concession targets of ideal and weights)
             for i in range(n):
                 acc_i = 0.0
                 acc_w = 0.0
                 for b in range(A):
-                    acc_i += wcap[b] * ideal[r, b, i]
+                    acc_i += wcap[b] * ideal_r[b, i]
                     acc_w += wcap[b] * w[b, i]
                 if oth > 0:
-                    oth_ideal[j, i] = (acc_i - wcap[a] * ideal[r, a, i]) / oth
+                    oth_ideal[j, i] = (acc_i - wcap[a] * ideal_r[a, i]) / oth
                     oth_w[j, i] = (acc_w - wcap[a] * w[a, i]) / oth
                 else:
-                    oth_ideal[j, i] = ideal[r, a, i]
+                    oth_ideal[j, i] = ideal_r[a, i]
                     oth_w[j, i] = w[a, i]
         for j in range(P):
             a = party_idx[j]
@@ -840,7 +913,7 @@ def one_replication(  # type: ignore[no-untyped-def]
                 wo = wcap[q]
                 ws_o += wo
                 so += wo * own[q]
-                sm += wo * util(ag_st[a], ideal[r, q], w[q], tmp)
+                sm += wo * util_row(ag_st, a, ideal_r, q, w, tmp)
                 sr += wo * reservation[r, q]
             ws_o = ws_o if ws_o > 0 else 1.0
             c_other_own[j] = so / ws_o
@@ -888,8 +961,8 @@ def one_replication(  # type: ignore[no-untyped-def]
             new = nmax(res, nmin(prev, target))
             if any_free:
                 aspiration[r, a] = new
-                logroll(ideal[r, a], oth_ideal[j], w[a], oth_w[j], new, free, stated_r[a],
-                        restated, wk, wi)
+                logroll(ideal_r, a, oth_ideal, j, w, oth_w, new, free, stated_r, restated,
+                        wk, wi)
                 for i in range(n):
                     if free[i]:
                         stated_r[a, i] = restated[i]
@@ -939,8 +1012,8 @@ def one_replication(  # type: ignore[no-untyped-def]
                 phase2[r] = True
                 w2 = W[r, 1]
                 for a in range(A):
-                    agreed_or(settled_r, terms_r, stated_r[a], buf)
-                    fresh[a] = util(buf, ideal[r, a], w2[a], tmp)
+                    agreed_or_row(settled_r, terms_r, stated_r, a, fk, 0)
+                    fresh[a] = util_row(fk, 0, ideal_r, a, w2, tmp)
                     start[r, a] = fresh[a]
                     aspiration[r, a] = fresh[a]
         everything = True
@@ -953,11 +1026,21 @@ def one_replication(  # type: ignore[no-untyped-def]
 
 
 @jit
-def play(r0, r1, *args):  # type: ignore[no-untyped-def]
+def play(r0, r1, wk, wi, fs, bs, f3, b3, *args):  # type: ignore[no-untyped-def]
     """:func:`one_replication` for replications ``r0`` .. ``r1 - 1`` (without the GIL).
 
-    The driver runs disjoint ranges of a chunk on several threads at once
+    ``wk`` .. ``b3`` are the work arrays of one thread (:func:`workspace`). The driver runs
+    disjoint ranges of a chunk on several threads at once
     (:func:`sim.engine.compiled.engine.run_fused`): every replication writes only its own rows.
     """
     for r in range(r0, r1):
-        one_replication(r, *args)
+        one_replication(r, wk, wi, fs, bs, f3, b3, *args)
+
+
+def workspace(n_actors: int, n_issues: int) -> tuple[np.ndarray, ...]:
+    """The work arrays :func:`play` needs for one thread (the kernels allocate nothing)."""
+    width = max(n_actors, n_issues) + 1
+    return (np.zeros((20, n_issues + 1)), np.zeros((4, n_issues), np.int64),
+            np.zeros((25, width)), np.zeros((8, width), np.bool_),
+            np.zeros((6, max(n_actors, 3), n_issues)),
+            np.zeros((2, n_actors, n_issues), np.bool_))

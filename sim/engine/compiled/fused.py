@@ -36,6 +36,8 @@ fastmath); importing it needs numba.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -55,11 +57,13 @@ NASH, WEIGHTED_MEAN, MIDPOINT = range(3)
 SET_FIELDS = ("authority", "engagement", "capability", "base_reservation", "leverage",
               "information", "stake", "rearm_fear", "war_cost", "prior_mean")
 
-jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy", _nrt=False)
+_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "fastmath": False,
+                            "error_model": "numpy"}
+jit = njit(**_OPTIONS, _nrt=False)
 """The kernels: no fastmath, NumPy's division semantics, and no reference counting (``_nrt``
 off: they allocate nothing, so no array needs its count kept; counting every view and every
 array argument cost about half the time of a round)."""
-jit_nrt = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+jit_nrt = njit(**_OPTIONS)
 
 
 @jit
@@ -521,7 +525,7 @@ def main_utilities(a: int, text: np.ndarray, own_terms: np.ndarray, open_: np.nd
 def settle_issues(agreed: np.ndarray, src: np.ndarray, t: int, settled: np.ndarray,
                   terms: np.ndarray, settled_round: np.ndarray, stated: np.ndarray) -> None:
     """``rounds._settle_issues`` for one replication."""
-    n = agreed.shape[0]
+    n = settled.shape[0]
     for i in range(n):
         if agreed[i]:
             terms[i] = src[i]

@@ -75,18 +75,19 @@ def unsupported(p: Params) -> str | None:
 
 
 def _f(x: Any, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A C-contiguous, writable float64 array (one compiled specialisation for every input)."""
     arr = np.asarray(x, dtype=np.float64)
     if shape is not None:
         arr = np.broadcast_to(arr, shape)
-    return np.ascontiguousarray(arr)
+    return np.require(arr, np.float64, ["C", "W", "A"])
 
 
 def _i(x: Any) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(x, dtype=np.int64))
+    return np.require(np.asarray(x, dtype=np.int64), np.int64, ["C", "W", "A"])
 
 
 def _b(x: Any) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(x, dtype=np.bool_))
+    return np.require(np.asarray(x, dtype=np.bool_), np.bool_, ["C", "W", "A"])
 
 
 def kernel_inputs(p: Params, dr: Draws) -> tuple[State, tuple[Any, ...]]:

@@ -108,13 +108,12 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
             from sim.engine import compiled
 
             kernels = compiled.load()  # once per process; from the cache after the first compile
-            if not keep.any() and compiled.fused_reason(p) is None:
-                state = compiled.run_fused(p, dr)  # the fused round (no per-round trace)
+            if compiled.fused_reason(p) is None:  # the fused round
+                tr = Trace.empty(p) if keep.any() else None
+                state = compiled.run_fused(p, dr, trace=tr)
         if state is None:
             b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
             state = b.state
-        else:
-            tr = None
         fin = finish(p, state, dr)
     runs = runs_table(p, fin, dr, run_ids, seeds)
     if tr is None:

@@ -29,10 +29,10 @@ pytestmark = [pytest.mark.compiled,
                                  reason="numba is not installed (the [compiled] extra)")]
 
 
-def _same(scn, runs: int, seed: int | None = None) -> None:
+def _same(scn, runs: int, seed: int | None = None, traced: int = 0) -> None:
     s = scn.seed if seed is None else seed
-    vec = run_chunk(scn, s, 0, runs, "vector", 0)
-    com = run_chunk(scn, s, 0, runs, "compiled", 0)
+    vec = run_chunk(scn, s, 0, runs, "vector", traced)
+    com = run_chunk(scn, s, 0, runs, "compiled", traced)
     for a, b in zip(vec, com, strict=True):
         assert a.equals(b)
 
@@ -44,7 +44,7 @@ def test_shipped_scenarios_identical(path: Path) -> None:
     reason = compiled.fused_reason(p)
     if path in SHIPPED:
         assert reason is None, reason  # every shipped scenario runs on the fused kernel
-    _same(scn, 300)
+    _same(scn, 300, traced=120)  # runs, rounds and sessions tables, 120 runs traced
 
 
 def _two_party_mediated(data: dict) -> dict:
@@ -71,7 +71,7 @@ def test_random_scenarios_identical(tmp_path_factory, data) -> None:
     scn = load_scenario(path)
     _, _, p = replication_inputs(scn, 5, 0, 1)
     assert compiled.fused_reason(p) is None
-    _same(scn, 40, seed=5)
+    _same(scn, 40, seed=5, traced=40)
 
 
 def test_not_compiled_says_why_and_falls_back() -> None:

@@ -5,8 +5,8 @@
 driven by :mod:`sim.engine.compiled.engine`) where the scenario is one it covers: the
 ``mediated`` protocol with two parties, linear utilities (every ``risk`` 1), any mediator
 method, any agenda mode, the shipped strategies and any runtime event key
-(:func:`fused_reason` says why not, otherwise). Other scenarios, and the chunks whose
-replications are traced round by round, run the vector engine's phases
+(:func:`fused_reason` says why not, otherwise); it records the round-by-round trace too.
+Other scenarios run the vector engine's phases
 (:mod:`sim.engine.vector`) with two rules of :mod:`sim.rules.frontier` replaced by the
 kernels of :mod:`sim.engine.compiled.kernels` (the exact two-party Nash text and the linear
 logrolling restatement). Either way the run tables are bit-identical to the vector engine's
@@ -256,8 +256,11 @@ def prepare(scenario: Any, seed: int, announce: Any = None) -> str | None:
     return None
 
 
-def run_fused(p: Any, dr: Any) -> Any:
-    """The final :class:`~sim.batch.state.State` of ``p``'s replications on the fused kernel."""
+def run_fused(p: Any, dr: Any, trace: Any = None) -> Any:
+    """The final :class:`~sim.batch.state.State` of ``p``'s replications on the fused kernel.
+
+    ``trace``: an empty :class:`~sim.batch.trace.Trace` of the chunk to record the sessions in.
+    """
     from sim.engine.compiled.engine import run_fused as run
 
-    return run(p, dr)
+    return run(p, dr, trace=trace)

@@ -19,6 +19,7 @@ import numpy as np
 from sim.batch.draws import Draws
 from sim.batch.params import Params
 from sim.batch.state import State
+from sim.batch.trace import Trace
 from sim.engine.compiled import fused
 from sim.rules.humanitarian import exchange_logit
 from sim.rules.utility import normalised_salience
@@ -37,6 +38,18 @@ STRATEGIES: dict[type, tuple[int, tuple[str, ...]]] = {
 }
 METHODS = {"nash": fused.NASH, "weighted_mean": fused.WEIGHTED_MEAN,
            "midpoint": fused.MIDPOINT}
+
+
+class _OneRow:
+    """Sizes of a one-replication, one-session, one-actor, one-issue trace (a stand-in)."""
+
+    runs, n_actors, n_issues = 1, 1, 1
+
+    class agenda:  # noqa: N801 - stands in for Params.agenda
+        sessions = 0
+
+
+_ONE_ROW: Any = _OneRow()
 
 
 def _strategy_code(s: Strategy) -> tuple[int, tuple[str, ...]] | None:
@@ -90,8 +103,13 @@ def _b(x: Any) -> np.ndarray:
     return np.require(np.asarray(x, dtype=np.bool_), np.bool_, ["C", "W", "A"])
 
 
-def kernel_inputs(p: Params, dr: Draws) -> tuple[State, tuple[Any, ...]]:
-    """The opening state and the kernel's arguments (after the replication count)."""
+def kernel_inputs(p: Params, dr: Draws,
+                  trace: Trace | None = None) -> tuple[State, tuple[Any, ...]]:
+    """The opening state and the kernel's arguments (after the replication range).
+
+    With ``trace`` (an empty :class:`~sim.batch.trace.Trace` of the chunk) the opening is
+    recorded in it here and every session by the kernel.
+    """
     R, A, n_i = p.runs, p.n_actors, p.n_issues
     act, ag, bf, sch, hum = p.actors, p.agenda, p.battlefield, p.schedule, p.humanitarian
     T = ag.sessions
@@ -156,7 +174,18 @@ def kernel_inputs(p: Params, dr: Draws) -> tuple[State, tuple[Any, ...]]:
         st.initialled_by, st.accepted, st.ratified, st.other_offer_prev, st.phase2, st.trust,
         st.exchanges, st.exchanged, st.exchange_terms,
     )
-    for arr in state_arrays:  # written in place by the kernel
+    is_side = np.zeros(A, bool)
+    if bf.sides is not None:
+        is_side[list(bf.sides)] = True
+    if trace is not None:
+        trace.record(st, 0, np.ones(R, bool), p)
+        tr = trace
+    else:  # one-element stand-ins of the same types: one compiled specialisation
+        tr = Trace.empty(_ONE_ROW)
+    trace_arrays = (tr.positions, tr.text, tr.front, tr.belief, tr.reservation, tr.aspiration,
+                    tr.accepted, tr.initialled, tr.ratified, tr.settled, tr.exchange,
+                    tr.walkout, tr.last)
+    for arr in (*state_arrays, *trace_arrays):  # written in place by the kernel
         assert arr.flags.c_contiguous and arr.flags.writeable, arr.shape
     args = (
         T, E, ag.mode == "package", METHODS[act.mediator_method], ag.ceasefire_issue,
@@ -177,7 +206,7 @@ def kernel_inputs(p: Params, dr: Draws) -> tuple[State, tuple[Any, ...]]:
         _f(hum.trust_effect, (R,)), strat, sp, alpha,
         _f(dr.shocks), _f(dr.z_issue), _f(dr.z_package), _f(dr.u_walkout), _f(dr.u_event),
         _f(dr.u_exchange), _f(dr.u_initial), _f(dr.z_ratify),
-        *state_arrays,
+        *state_arrays, trace is not None, is_side, *trace_arrays,
     )
     return st, args
 
@@ -199,14 +228,17 @@ def default_threads() -> int:
 _POOL: Any = None
 
 
-def run_fused(p: Params, dr: Draws, threads: int | None = None) -> State:
+def run_fused(p: Params, dr: Draws, threads: int | None = None,
+              trace: Trace | None = None) -> State:
     """Every replication of ``p`` to its end on the fused kernel; the final state.
+
+    ``trace``: an empty :class:`~sim.batch.trace.Trace` of the chunk to record the sessions in.
 
     The chunk is cut into ``threads`` consecutive ranges run at once (the kernel releases the
     GIL); each replication writes only its own rows, so the result does not depend on it.
     """
     global _POOL
-    st, args = kernel_inputs(p, dr)
+    st, args = kernel_inputs(p, dr, trace)
     n = threads if threads is not None else default_threads()
     n = max(1, min(n, p.runs // 64))  # a small chunk is not worth a thread
     if n == 1:

@@ -553,6 +553,8 @@ def one_replication(  # type: ignore[no-untyped-def]
     information, stake, rearm_fear, mandate, pending, pending_terms, pending_by,
     initialled_by, accepted, ratified, other_offer_prev, phase2, trust, exchanges,
     exchanged, exchange_terms,
+    do_trace, is_side, tr_pos, tr_text, tr_front, tr_belief, tr_res, tr_asp, tr_acc, tr_init,
+    tr_rat, tr_set, tr_exch, tr_walk, tr_last,
 ):
     """Play every remaining session of replication ``r`` (the phases of ``mediated``)."""
     A = ideal.shape[1]
@@ -1027,6 +1029,23 @@ def one_replication(  # type: ignore[no-untyped-def]
         if everything or walkout_by[r] >= 0 or t >= T:
             end_round[r] = t
             active[r] = False
+        if do_trace:  # sim.batch.trace.Trace.record for session t
+            for a in range(A):
+                for i in range(n):
+                    tr_pos[r, t, a, i] = stated_r[a, i]
+                tr_belief[r, t, a] = belief[r, a] if is_side[a] else np.nan
+                tr_res[r, t, a] = reservation[r, a]
+                tr_asp[r, t, a] = aspiration[r, a]
+                tr_acc[r, t, a] = accepted[r, a]
+                tr_init[r, t, a] = initialled_by[r, a]
+                tr_rat[r, t, a] = ratified[r, a]
+            for i in range(n):
+                tr_text[r, t, i] = text_r[i]
+                tr_set[r, t, i] = settled_r[i]
+            tr_front[r, t] = front[r] if s0 >= 0 else np.nan
+            tr_exch[r, t] = exchanged[r]
+            tr_walk[r, t] = walkout_by[r] if end_round[r] == t else -1
+            tr_last[r] = t
 
 
 @jit

@@ -24,7 +24,7 @@ of sessions 1..k are the same whatever ``sessions`` is: a longer run only append
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -145,8 +145,14 @@ def _sample_row(rng: np.random.Generator, inputs: Sequence[SampledInput],
     return out
 
 
+RowDrawer = Callable[..., None]
+"""``row(rng, k, kinds, p1, p2, p3, lo, hi, sampled, u_event, u_durability, blocks)``: draws
+replication ``k``'s numbers into row ``k`` of the last four arrays, exactly as :func:`draw`'s
+loop does (the compiled engine's ``sim.engine.compiled.fused.draw_row``)."""
+
+
 def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_actors: int,
-         n_issues: int, n_events: int) -> Draws:
+         n_issues: int, n_events: int, row: RowDrawer | None = None) -> Draws:
     """Draw every random number for the replications with the given seeds.
 
     The numbers are those of :func:`draw_one_by_one` (the plain statement of the order of the
@@ -159,6 +165,8 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
         seeds: per-replication seeds (see :func:`replication_seed`).
         inputs: the scenario's uncertain inputs (objects with ``path`` and ``sample(rng)``).
         sessions, n_actors, n_issues, n_events: sizes of the per-session draws.
+        row: a compiled drawer of one replication's numbers (:data:`RowDrawer`), used when
+            every input is of a kind it draws (normal, uniform, triangular, beta).
     """
     # imported here, not with the module: the scenario layer reaches this module through the
     # protocol registry, and `ceasefire validate` should not pay for loading SciPy
@@ -171,12 +179,19 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
     u_event = np.empty((R, n_events))
     u_durability = np.empty(R)
     blocks = np.empty((R, T, width))
-    for k, seed in enumerate(seeds):
-        rng = np.random.default_rng(int(seed))
-        sampled[k] = _sample_row(rng, inputs, plan)
-        u_event[k] = rng.random(n_events)
-        u_durability[k] = rng.random()
-        rng.standard_normal(out=blocks[k])
+    if row is not None and all(step[0] != _ONE for step in plan):
+        cols = [np.array(c) for c in zip(*plan, strict=True)] if plan else [np.zeros(0)] * 6
+        kinds = cols[0].astype(np.int64)
+        for k, seed in enumerate(seeds):
+            row(np.random.default_rng(int(seed)), k, kinds, *cols[1:], sampled, u_event,
+                u_durability, blocks)
+    else:
+        for k, seed in enumerate(seeds):
+            rng = np.random.default_rng(int(seed))
+            sampled[k] = _sample_row(rng, inputs, plan)
+            u_event[k] = rng.random(n_events)
+            u_durability[k] = rng.random()
+            rng.standard_normal(out=blocks[k])
     samples = {inp.path: sampled[:, j].copy() for j, inp in enumerate(inputs)}
     at = 1 + A * n_i + 2 * A
     return Draws(

@@ -46,3 +46,22 @@ def test_a_degenerate_uniform_and_a_choice_keep_the_stream(tmp_path: Path) -> No
     for key in ref.samples:
         assert np.array_equal(fast.samples[key], ref.samples[key]), key
     assert np.array_equal(fast.z_issue, ref.z_issue)
+
+
+@pytest.mark.compiled
+@pytest.mark.skipif(not __import__("sim.engine.compiled", fromlist=["x"]).available(),
+                    reason="numba is not installed (the [compiled] extra)")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_compiled_row_drawer_is_the_statement(path: Path) -> None:
+    from sim.engine.compiled import row_drawer
+
+    scn = load_scenario(path)
+    seeds = replication_seeds(scn.seed, 0, 40)
+    args = (seeds, uncertain_inputs(scn), scn.sessions, len(scn.actors), len(scn.issues),
+            len(scn.events))
+    fast, ref = draw(*args, row=row_drawer()), draw_one_by_one(*args)
+    for key in ref.samples:
+        assert np.array_equal(fast.samples[key], ref.samples[key]), key
+    for name in ("shocks", "z_issue", "z_package", "u_walkout", "u_event", "u_durability",
+                 "u_exchange", "u_initial", "z_ratify"):
+        assert np.array_equal(getattr(fast, name), getattr(ref, name)), name

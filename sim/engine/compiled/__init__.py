@@ -234,7 +234,7 @@ def prepare(scenario: Any, seed: int, announce: Any = None) -> str | None:
     load()
     from sim.engine.runner import replication_inputs
 
-    _, dr, p = replication_inputs(scenario, seed, 0, 1)
+    _, dr, p = replication_inputs(scenario, seed, 0, 1, row_drawer())
     reason = fused_reason(p)
     if reason is not None:
         if announce is not None:
@@ -264,3 +264,11 @@ def run_fused(p: Any, dr: Any, trace: Any = None) -> Any:
     from sim.engine.compiled.engine import run_fused as run
 
     return run(p, dr, trace=trace)
+
+
+def row_drawer() -> Any:
+    """The compiled drawer of one replication's numbers (``sim.batch.draws.RowDrawer``)."""
+    load()
+    from sim.engine.compiled import fused
+
+    return fused.draw_row

@@ -1067,3 +1067,47 @@ def workspace(n_actors: int, n_issues: int) -> tuple[np.ndarray, ...]:
             np.zeros((25, width)), np.zeros((8, width), np.bool_),
             np.zeros((6, max(n_actors, 3), n_issues)),
             np.zeros((2, n_actors, n_issues), np.bool_))
+
+
+# --- the draws (sim.batch.draws) -----------------------------------------------------------
+@jit_nrt
+def draw_row(  # type: ignore[no-untyped-def]
+        rng, k, kinds, p1, p2, p3, lo, hi, sampled, u_event, u_durability, blocks):
+    """Replication ``k``'s numbers of ``sim.batch.draws.draw``, from its generator ``rng``.
+
+    numba's ``Generator`` methods are NumPy's algorithms on the same bit generator, so the
+    numbers are NumPy's (``tests/engine/test_draws.py`` checks them against
+    ``draw_one_by_one``): inputs as in ``sim.batch.draws._sample_row`` (kinds 1 normal, 2
+    uniform, 3 triangular, 4 beta), then the event uniforms, the durability uniform and the
+    per-session block of standard normals.
+    """
+    if True:
+        for j in range(kinds.shape[0]):
+            kind = kinds[j]
+            a = p1[j]
+            b = p2[j]
+            c = p3[j]
+            if kind == 1:
+                v = a + b * rng.standard_normal()
+            elif kind == 2:
+                v = a + (b - a) * rng.random()
+            elif kind == 3:
+                u = rng.random()
+                if a == c:
+                    v = a
+                else:
+                    base = c - a
+                    left = b - a
+                    if u <= left / base:
+                        v = a + np.sqrt(u * (left * base))
+                    else:
+                        v = c - np.sqrt((1.0 - u) * ((c - b) * base))
+            else:
+                v = rng.beta(a, b)
+            sampled[k, j] = min(max(v, lo[j]), hi[j])
+        for e in range(u_event.shape[1]):
+            u_event[k, e] = rng.random()
+        u_durability[k] = rng.random()
+        for t in range(blocks.shape[1]):
+            for i in range(blocks.shape[2]):
+                blocks[k, t, i] = rng.standard_normal()

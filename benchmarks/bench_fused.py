@@ -64,16 +64,43 @@ def side_by_side(cases: dict[str, Callable[[], object]], repeats: int, reps: int
               f"{reps / wall:9,.0f}/s wall {reps / cpu:9,.0f}/s cpu  x{base / wall:5.1f}")
 
 
-def whole_process(engine: str, runs: int, jobs: int) -> float:
+def whole_process(engine: str, runs: int, jobs: int) -> tuple[float, float]:
+    """Wall time and CPU time (the process and its workers) of one ``ceasefire run``."""
+    import resource
+
     out = Path(tempfile.mkdtemp(prefix="bench-fused-")) / "run"
     cmd = [sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", str(runs), "--no-plots",
            "--jobs", str(jobs), "--quiet", "--engine", engine, "--out", str(out)]
     try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, env=dict(os.environ, MPLBACKEND="Agg"), cwd=ROOT)
-        return time.perf_counter() - t0
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
+
+
+def processes(args: argparse.Namespace) -> None:
+    """Section 5: whole ``ceasefire run`` processes, the engines alternating."""
+    n = args.process_runs
+    print(f"\n5. whole process: ceasefire run --runs {n:,} --jobs 2 --no-plots (start-up, "
+          "the default trace of 1,000 runs, Parquet):")
+    got: dict[str, list[tuple[float, float]]] = {e: [] for e in args.engines.split(",")}
+    for _ in range(args.process_repeats):
+        for engine in got:
+            got[engine].append(whole_process(engine, n, 2))
+    for engine, times in got.items():
+        m = statistics.median(w for w, _ in times)
+        c = statistics.median(c for _, c in times)
+        print(f"  {engine:<9} median {m:7.2f} s wall "
+              f"({', '.join(f'{w:.2f}' for w, _ in times)}), {c:7.2f} s cpu: "
+              f"{n / m:9,.0f} runs/s wall, {2 * n / c:9,.0f} runs/s per 2 cpu-s")
+    if len(got) == 2:
+        a, b = (statistics.median(w for w, _ in t) for t in got.values())
+        print(f"  {list(got)[0]} is {b / a:.1f}x {list(got)[1]} (wall)")
 
 
 def main() -> None:
@@ -85,6 +112,8 @@ def main() -> None:
     ap.add_argument("--process-runs", type=int, default=100_000)
     ap.add_argument("--process-repeats", type=int, default=3)
     ap.add_argument("--skip-process", action="store_true")
+    ap.add_argument("--only-process", action="store_true")
+    ap.add_argument("--engines", default="compiled,vector", help="engines of the process rows")
     args = ap.parse_args()
 
     import numba
@@ -105,6 +134,10 @@ def main() -> None:
           f"{numba.__version__}; load average at start {load()}")
     scn = load_scenario(BASELINE)
     compiled.prepare(scn, scn.seed)
+    if args.only_process:
+        processes(args)
+        print(f"\nload average at end {load()}")
+        return
     _, dr, p = replication_inputs(scn, scn.seed, 0, args.chunk)
     run_batch(p, dr, trace=False)
     print(f"\n1. simulation alone, one chunk of {args.chunk:,} replications (drawn before):")
@@ -128,8 +161,11 @@ def main() -> None:
     fin = finish(p, run_fused(p, dr, threads=1), dr)
     stages: dict[str, Callable[[], object]] = {
         "seeds": lambda: replication_seeds(scn.seed, 0, args.chunk),
-        "draws": lambda: draw(seeds, inputs, scn.sessions, len(scn.actors), len(scn.issues),
-                              len(scn.events)),
+        "draws (NumPy, the vector engine's)": lambda: draw(
+            seeds, inputs, scn.sessions, len(scn.actors), len(scn.issues), len(scn.events)),
+        "draws (compiled, same numbers)": lambda: draw(
+            seeds, inputs, scn.sessions, len(scn.actors), len(scn.issues), len(scn.events),
+            compiled.row_drawer()),
         "parameters": lambda: compile_params(scn, dr.samples, args.chunk),
         "opening state and kernel inputs": lambda: kernel_inputs(p, dr),
         "kernel inputs + kernel, 1 thread": kernel_only,
@@ -139,7 +175,9 @@ def main() -> None:
     for name, fn in stages.items():
         times = [clock(fn) for _ in range(args.repeats)]
         wall = statistics.median(w for w, _ in times)
-        print(f"  {name:<34} {1e6 * wall / args.chunk:8.1f} us a replication")
+        cpu = statistics.median(c for _, c in times)
+        print(f"  {name:<36} {1e6 * wall / args.chunk:8.1f} us wall {1e6 * cpu / args.chunk:8.1f} "
+              "us cpu a replication")
 
     print(f"\n3. Mesa and compiled in one process (simulate, no trace; Mesa "
           f"{args.mesa_runs} runs, compiled {args.runs:,}):")
@@ -168,19 +206,7 @@ def main() -> None:
     print(f"  three parties run at {b / a:.3f} of the two-party rate")
 
     if not args.skip_process:
-        n = args.process_runs
-        print(f"\n5. whole process: ceasefire run --runs {n:,} --jobs 2 --no-plots (start-up, "
-              "the default trace of 1,000 runs, Parquet):")
-        got: dict[str, list[float]] = {"compiled": [], "vector": []}
-        for _ in range(args.process_repeats):
-            for engine in got:
-                got[engine].append(whole_process(engine, n, 2))
-        for engine, times in got.items():
-            m = statistics.median(times)
-            print(f"  {engine:<9} median {m:7.2f} s ({', '.join(f'{x:.2f}' for x in times)}) "
-                  f"{n / m:9,.0f} runs/s")
-        ratio = statistics.median(got["vector"]) / statistics.median(got["compiled"])
-        print(f"  compiled is {ratio:.1f}x vector")
+        processes(args)
     print(f"\nload average at end {load()}")
 
 

@@ -44,7 +44,7 @@ def test_shipped_scenarios_identical(path: Path) -> None:
     reason = compiled.fused_reason(p)
     if path in SHIPPED:
         assert reason is None, reason  # every shipped scenario runs on the fused kernel
-    _same(scn, 300, traced=120)  # runs, rounds and sessions tables, 120 runs traced
+    _same(scn, 200, traced=80)  # runs, rounds and sessions tables, 80 runs traced
 
 
 def _two_party_mediated(data: dict) -> dict:

@@ -34,8 +34,8 @@ from sim.rules import frontier
 COLD_COMPILE_SECONDS = 5
 """A cold compile of the rule kernels, announced: measured 2.4-10.3 s on 2 loaded cores."""
 
-FUSED_COLD_SECONDS = 60
-"""A cold compile of the fused round, announced (measured: see benchmarks/README.md)."""
+FUSED_COLD_SECONDS = 30
+"""A cold compile of the fused round, announced: measured 22-34 s on 2 loaded cores."""
 
 
 class CompiledUnavailable(RuntimeError):

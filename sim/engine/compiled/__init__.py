@@ -16,7 +16,9 @@ logrolling restatement). Either way the run tables are bit-identical to the vect
 
 Compiled code is cached (numba ``cache=True``, no fastmath) in ``NUMBA_CACHE_DIR`` if set,
 else in ``$XDG_CACHE_HOME/ceasefire-sim/numba`` (``~/.cache/...``). If that folder cannot be
-written the kernels are compiled in memory in every process, and :func:`load` says so.
+written, :func:`load` and :func:`prepare` say so; the rule kernels are then compiled in memory
+in every process, and numba caches the fused round where it can (the package's
+``__pycache__``) or compiles it in every process.
 """
 
 from __future__ import annotations
@@ -88,8 +90,9 @@ def cache_info() -> CacheInfo:
     """Where the kernels are (or would be) cached and whether they are there already."""
     folder = cache_folder()
     if not _writable(folder):
-        return CacheInfo(None, False, f"cannot write the compile cache {folder}; compiling in "
-                                      "memory for this process only (set NUMBA_CACHE_DIR)")
+        return CacheInfo(None, False, f"cannot write the compile cache {folder}; the engine "
+                                      "is cached next to the package if that can be written, "
+                                      "else compiled in every process (set NUMBA_CACHE_DIR)")
     warm = any(folder.rglob("kernels.two_party_nash-*.nbi")) and any(
         folder.rglob("kernels.logroll_linear-*.nbi"))
     return CacheInfo(folder, warm, "")

@@ -182,9 +182,13 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
     if row is not None and all(step[0] != _ONE for step in plan):
         cols = [np.array(c) for c in zip(*plan, strict=True)] if plan else [np.zeros(0)] * 6
         kinds = cols[0].astype(np.int64)
+        # one generator whose bit generator takes each replication's state in turn: the
+        # state of default_rng(seed), without a new Generator (and its unboxing) per replication
+        bits = np.random.PCG64(0)
+        gen = np.random.Generator(bits)
         for k, seed in enumerate(seeds):
-            row(np.random.default_rng(int(seed)), k, kinds, *cols[1:], sampled, u_event,
-                u_durability, blocks)
+            bits.state = np.random.PCG64(int(seed)).state
+            row(gen, k, kinds, *cols[1:], sampled, u_event, u_durability, blocks)
     else:
         for k, seed in enumerate(seeds):
             rng = np.random.default_rng(int(seed))

@@ -42,6 +42,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.rules import bdm_kernel
 from sim.rules.bdm_offers import Offers, select_offers
 from sim.rules.bdm_steps import (
     TIE_RTOL,
@@ -57,6 +58,7 @@ from sim.rules.bdm_steps import (
 
 PROBABILITY_METHODS = ("scholz_global", "pairwise")
 OFFER_SELECTIONS = ("min_kappa", "min_move")
+ENGINES = ("numpy", "compiled")
 
 #: Batch items are simulated in chunks so that one (chunk, n, n, n) float64 temporary
 #: stays below this many elements (2**18 elements = 2 MiB, cache-sized).
@@ -206,6 +208,7 @@ def run_bdm(
     salience: ArrayLike,
     rounds: int,
     options: BDMOptions = BDMOptions(),
+    engine: Literal["numpy", "compiled"] = "numpy",
 ) -> BDMTrajectory:
     """Run the BDM expected utility model for a fixed number of rounds.
 
@@ -218,6 +221,9 @@ def run_bdm(
         salience: s_i in [0, 1], ``(n,)`` or ``(B, n)``.
         rounds: number of rounds (>= 0).
         options: model variants V1, V6, V7 (defaults: the reference).
+        engine: ``"numpy"`` runs the step functions above (the statement of the model);
+            ``"compiled"`` runs the same rounds as one numba loop per run
+            (:mod:`sim.rules.bdm_kernel`, needs the ``compiled`` extra; equal to 1e-12).
 
     Returns:
         The trajectory, always with a leading batch axis.
@@ -228,6 +234,8 @@ def run_bdm(
     actors, not positions). See the guards in ``sim.rules.bdm_steps``.
     """
     rounds = operator.index(rounds)
+    if engine not in ENGINES:
+        raise ValueError(f"engine: {engine!r} not in {ENGINES}")
     if rounds < 0:
         raise ValueError(f"rounds: must be >= 0, got {rounds}")
     c, x0, s = _prepare(capability, position, salience)
@@ -244,19 +252,24 @@ def run_bdm(
     eu_other = np.empty((batch, rounds, n))
     positions[:, 0] = x0
 
-    chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
-    for lo in range(0, batch, chunk):
-        b = slice(lo, lo + chunk)
-        x = x0[b]
-        for t in range(rounds):
-            r, offers = bdm_round(x, w[b], s[b], scale[b], tie_tol[b], options)
-            x = offers.position
-            positions[b, t + 1] = x
-            risk[b, t] = r
-            move_type[b, t] = offers.move_type
-            counterpart[b, t] = offers.counterpart
-            eu_self[b, t] = offers.eu_self
-            eu_other[b, t] = offers.eu_other
+    if engine == "compiled":
+        bdm_kernel.load()(x0, w, s, scale, tie_tol, rounds, options.probability == "pairwise",
+                          options.offer_selection == "min_move", options.capitulation,
+                          positions, risk, move_type, counterpart, eu_self, eu_other)
+    else:
+        chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
+        for lo in range(0, batch, chunk):
+            b = slice(lo, lo + chunk)
+            x = x0[b]
+            for t in range(rounds):
+                r, offers = bdm_round(x, w[b], s[b], scale[b], tie_tol[b], options)
+                x = offers.position
+                positions[b, t + 1] = x
+                risk[b, t] = r
+                move_type[b, t] = offers.move_type
+                counterpart[b, t] = offers.counterpart
+                eu_self[b, t] = offers.eu_self
+                eu_other[b, t] = offers.eu_other
 
     w_rounds = w[:, None, :]
     return BDMTrajectory(

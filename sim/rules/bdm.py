@@ -185,13 +185,26 @@ def bdm_inputs(
     return x0, BDMInputs(c * s, s, scale, tie_tol)
 
 
-def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions()) -> np.ndarray:
+def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions(),
+             engine: Literal["numpy", "compiled"] = "numpy") -> np.ndarray:
     """Positions after one round for a ``(B, n)`` batch, in the chunks :func:`run_bdm` uses.
 
     Each item is independent, so stepping all items one round at a time gives exactly the
-    positions that :func:`run_bdm` gives round by round.
+    positions that :func:`run_bdm` gives round by round (``engine`` as there).
     """
     batch, n = x.shape
+    if engine == "compiled":
+        positions = np.empty((batch, 2, n))
+        risk, e_self, e_other = (np.empty((batch, 1, n)) for _ in range(3))
+        move = np.empty((batch, 1, n), dtype=np.int8)
+        counterpart = np.empty((batch, 1, n), dtype=np.int64)
+        bdm_kernel.load()(np.ascontiguousarray(x, dtype=float), inputs.weight, inputs.salience,
+                          inputs.scale, inputs.tie_tol, 1, options.probability == "pairwise",
+                          options.offer_selection == "min_move", options.capitulation,
+                          positions, risk, move, counterpart, e_self, e_other)
+        return positions[:, 1]
+    if engine != "numpy":
+        raise ValueError(f"engine: {engine!r} not in {ENGINES}")
     out = np.empty_like(x)
     chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
     for lo in range(0, batch, chunk):

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.rules import bdm_kernel
-from sim.rules.bdm import BDMOptions, BDMTrajectory, bdm_inputs, run_bdm
+from sim.rules.bdm import BDMOptions, BDMTrajectory, bdm_inputs, bdm_step, run_bdm
 from sim.rules.bdm_offers import classify_dyads
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bdm"
@@ -142,3 +142,29 @@ def test_compiled_matches_the_rules_on_100_actors() -> None:
     rng = np.random.default_rng(7)
     c, x, s = rng.uniform(0.1, 1, 100), rng.uniform(0, 100, 100), rng.uniform(0.2, 1, 100)
     assert_same(run_bdm(c, x, s, 3), run_bdm(c, x, s, 3, engine="compiled"), 100.0)
+
+
+@pytest.mark.compiled
+@needs_numba
+def test_compiled_step_is_the_step() -> None:
+    rng = np.random.default_rng(3)
+    x0, inputs = bdm_inputs(rng.uniform(0, 1, (4, 6)), rng.uniform(0, 100, (4, 6)),
+                            rng.uniform(0, 1, (4, 6)))
+    x, y = x0, x0
+    for _ in range(5):
+        x, y = bdm_step(x, inputs), bdm_step(y, inputs, engine="compiled")
+        np.testing.assert_allclose(y, x, rtol=0, atol=1e-10)
+
+
+@pytest.mark.compiled
+@needs_numba
+def test_the_protocol_under_engine_compiled_gives_the_vector_tables() -> None:
+    from sim.engine.runner import simulate
+    from sim.scenario import load_scenario
+
+    scn = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "tiny_uncertain.yaml",
+                        overrides=["negotiation.protocol=expected_utility"])
+    vec = simulate(scn, runs=16, seed=3, engine="vector", trace_runs=16)
+    com = simulate(scn, runs=16, seed=3, engine="compiled", trace_runs=16)
+    pd.testing.assert_frame_equal(com.runs, vec.runs, check_exact=False, rtol=0, atol=1e-10)
+    pd.testing.assert_frame_equal(com.rounds, vec.rounds, check_exact=False, rtol=0, atol=1e-10)

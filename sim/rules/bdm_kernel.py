@@ -26,6 +26,7 @@ References:
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import numpy as np
@@ -314,12 +315,8 @@ _COMPILED: Any = None
 
 
 def available() -> bool:
-    """Whether numba can be imported (the ``compiled`` extra)."""
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether numba is installed (the ``compiled`` extra); does not import it."""
+    return importlib.util.find_spec("numba") is not None
 
 
 def load() -> Any:

@@ -14,8 +14,8 @@ does the rest. There are no walkouts in this model, so no ``collapse``. ``rounds
 round in which any actor moved (0 if nobody did). The battlefield is not part of this model
 (the front is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain
 inputs: the model itself is deterministic. The Mesa engine does not run this protocol; under
-``--engine compiled`` each round runs as the compiled loop of :mod:`sim.rules.bdm_kernel`
-(equal to the step functions to 1e-12, not bit for bit: NumPy's SIMD ``pow``).
+``--engine compiled`` each round runs as the compiled loops of :mod:`sim.rules.bdm_kernel`
+(the step functions' results, bit for bit).
 """
 
 from __future__ import annotations

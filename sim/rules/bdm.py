@@ -46,6 +46,7 @@ from sim.rules import bdm_kernel
 from sim.rules.bdm_offers import Offers, select_offers
 from sim.rules.bdm_steps import (
     TIE_RTOL,
+    VOTE_BLOCK_ELEMENTS,
     challenge_utilities,
     danger,
     issue_range,
@@ -140,6 +141,19 @@ def bdm_round(
     return r, offers
 
 
+def _compiled_round(weight: np.ndarray, salience: np.ndarray, scale: np.ndarray,
+                    tie_tol: np.ndarray, options: BDMOptions) -> bdm_kernel.Round:
+    """The compiled round for a ``(B, n)`` batch, voter blocks as the chunks here make them."""
+    batch, n = weight.shape
+    blocks = bdm_kernel.voter_blocks(batch, n, max(1, MAX_CHUNK_ELEMENTS // n**3),
+                                     VOTE_BLOCK_ELEMENTS)
+    w, s, r, tol = (np.ascontiguousarray(a, dtype=float) for a in (weight, salience, scale,
+                                                                   tie_tol))
+    return bdm_kernel.Round(bdm_kernel.load(), w, s, r, tol, blocks,
+                            options.probability == "pairwise",
+                            options.offer_selection == "min_move", options.capitulation)
+
+
 def _prepare(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -194,15 +208,13 @@ def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions(
     """
     batch, n = x.shape
     if engine == "compiled":
-        positions = np.empty((batch, 2, n))
-        risk, e_self, e_other = (np.empty((batch, 1, n)) for _ in range(3))
-        move = np.empty((batch, 1, n), dtype=np.int8)
-        counterpart = np.empty((batch, 1, n), dtype=np.int64)
-        bdm_kernel.load()(np.ascontiguousarray(x, dtype=float), inputs.weight, inputs.salience,
-                          inputs.scale, inputs.tie_tol, 1, options.probability == "pairwise",
-                          options.offer_selection == "min_move", options.capitulation,
-                          positions, risk, move, counterpart, e_self, e_other)
-        return positions[:, 1]
+        new = np.empty((batch, n))
+        step = _compiled_round(inputs.weight, inputs.salience, inputs.scale, inputs.tie_tol,
+                               options)
+        r, e_self, e_other = np.empty((batch, n)), np.empty((batch, n)), np.empty((batch, n))
+        step(np.ascontiguousarray(x, dtype=float), r, new, np.empty((batch, n), np.int8),
+             np.empty((batch, n), np.int64), e_self, e_other)
+        return new
     if engine != "numpy":
         raise ValueError(f"engine: {engine!r} not in {ENGINES}")
     out = np.empty_like(x)
@@ -235,8 +247,8 @@ def run_bdm(
         rounds: number of rounds (>= 0).
         options: model variants V1, V6, V7 (defaults: the reference).
         engine: ``"numpy"`` runs the step functions above (the statement of the model);
-            ``"compiled"`` runs the same rounds as one numba loop per run
-            (:mod:`sim.rules.bdm_kernel`, needs the ``compiled`` extra; equal to 1e-12).
+            ``"compiled"`` runs the same rounds as numba loops (:mod:`sim.rules.bdm_kernel`,
+            needs the ``compiled`` extra), with the same results bit for bit.
 
     Returns:
         The trajectory, always with a leading batch axis.
@@ -266,9 +278,13 @@ def run_bdm(
     positions[:, 0] = x0
 
     if engine == "compiled":
-        bdm_kernel.load()(x0, w, s, scale, tie_tol, rounds, options.probability == "pairwise",
-                          options.offer_selection == "min_move", options.capitulation,
-                          positions, risk, move_type, counterpart, eu_self, eu_other)
+        step = _compiled_round(w, s, scale, tie_tol, options)
+        x = x0
+        for t in range(rounds):
+            new = np.empty((batch, n))
+            step(x, risk[:, t], new, move_type[:, t], counterpart[:, t], eu_self[:, t],
+                 eu_other[:, t])
+            positions[:, t + 1] = x = new
     else:
         chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
         for lo in range(0, batch, chunk):

@@ -6,7 +6,8 @@ round) in tests/data/bdm/bdm_reference_timings.csv. Those were measured on anoth
 machine (2-vCPU AMD EPYC VM, CPython 3.11.7, load about 2), so the speed-ups are
 indicative only.
 
-    .venv/bin/python benchmarks/bench_bdm.py            # all cases
+    .venv/bin/python benchmarks/bench_bdm.py            # all cases, both engines
+    .venv/bin/python benchmarks/bench_bdm.py --engine compiled
     .venv/bin/python benchmarks/bench_bdm.py --repeats 15 --mc-replications 500
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.rules import bdm_kernel
 from sim.rules.bdm import BDMOptions, run_bdm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +123,9 @@ def main(argv=None) -> int:
     parser.add_argument("--mc-repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument(
+        "--engine", choices=("numpy", "compiled", "both"), default="both",
+        help="run_bdm engine(s) to time (compiled needs numba; its compile is not timed)")
+    parser.add_argument(
         "--options", default="scholz_global,min_kappa", help="probability,offer_selection (V1, V6)"
     )
     args = parser.parse_args(argv)
@@ -131,19 +136,17 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(args.seed)
     ref = reference_seconds()
 
-    cases = []
+    engines = ["numpy", "compiled"] if args.engine == "both" else [args.engine]
+    if "compiled" in engines and not bdm_kernel.available():
+        if args.engine == "compiled":
+            parser.error("--engine compiled: numba is not installed (the [compiled] extra)")
+        engines.remove("compiled")
+    if "compiled" in engines:
+        t0 = time.perf_counter()
+        run_bdm([1.0, 1.0], [0.0, 1.0], [1.0, 1.0], 1, engine="compiled")
+        print(f"compiled engine ready (compile or cache load) in {time.perf_counter() - t0:.2f} s")
+
     ec = load_ec()
-    cases.append(
-        (
-            "EC example",
-            10,
-            args.rounds,
-            1,
-            lambda: run_bdm(*ec, args.rounds, options),
-            args.repeats,
-            ref.get(("example", 10, args.rounds)),
-        )
-    )
     big = synthetic(rng, 1, args.large_n)
     per_round = ref.get(("synthetic", args.large_n, 1))
     big_ref = (
@@ -151,35 +154,26 @@ def main(argv=None) -> int:
         if per_round is None
         else (per_round[0] * args.rounds, f"{args.rounds} x 1-round figure; " + per_round[1])
     )
-    cases.append(
-        (
-            f"synthetic {args.large_n}",
-            args.large_n,
-            args.rounds,
-            1,
-            lambda: run_bdm(*big, args.rounds, options),
-            args.repeats,
-            big_ref,
-        )
-    )
     mc = monte_carlo(rng, args.mc_replications, args.mc_issues, args.mc_actors)
     batch = args.mc_replications * args.mc_issues
-    cases.append(
-        (
-            f"Monte Carlo {args.mc_replications}x{args.mc_issues}",
-            args.mc_actors,
-            args.mc_rounds,
-            batch,
-            lambda: run_bdm(*mc, args.mc_rounds, options),
-            args.mc_repeats,
-            None,
-        )
-    )
+    cases = []
+    for engine in engines:
+        tag = "" if engine == "numpy" else " [compiled]"
+
+        def call(data, rounds, engine=engine):
+            return lambda: run_bdm(*data, rounds, options, engine=engine)
+
+        cases.append((f"EC example{tag}", 10, args.rounds, 1, call(ec, args.rounds),
+                      args.repeats, ref.get(("example", 10, args.rounds))))
+        cases.append((f"synthetic {args.large_n}{tag}", args.large_n, args.rounds, 1,
+                      call(big, args.rounds), args.repeats, big_ref))
+        cases.append((f"Monte Carlo {args.mc_replications}x{args.mc_issues}{tag}", args.mc_actors,
+                      args.mc_rounds, batch, call(mc, args.mc_rounds), args.mc_repeats, None))
 
     print(machine())
     print(f"options: {options}")
     header = (
-        f"{'case':<22}{'n':>4}{'rounds':>7}{'batch':>7}{'median s':>11}{'min s':>11}"
+        f"{'case':<33}{'n':>4}{'rounds':>7}{'batch':>7}{'median s':>11}{'min s':>11}"
         f"{'cpu s':>11}{'ms/run':>9}{'ref. s':>10}{'speed-up':>13}{'(min)':>13}"
     )
     print(header)
@@ -196,7 +190,7 @@ def main(argv=None) -> int:
             if reference[1]:
                 notes.append(f"{name}: reference {reference[1]}")
         print(
-            f"{name:<22}{n:>4}{rounds:>7}{b:>7}{med:>11.4g}{best:>11.4g}{cpu_med:>11.4g}"
+            f"{name:<33}{n:>4}{rounds:>7}{b:>7}{med:>11.4g}{best:>11.4g}{cpu_med:>11.4g}"
             f"{1e3 * med / b:>9.3g}{ref_s:>10}{speed:>13}{speed_best:>13}"
         )
     print(f"{repeats_note(args)}; cpu s = median process time (excludes waiting for a CPU).")

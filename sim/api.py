@@ -156,7 +156,9 @@ def run(
         scenario: a loaded :class:`Scenario`, or the path of a scenario file.
         runs: replications.
         seed: master seed; replication k always uses the same stream whatever ``jobs``.
-        engine: ``vector`` (default) or ``mesa`` (one Mesa model per replication).
+        engine: ``vector`` (default; ``numpy`` is the same engine), ``mesa`` (one Mesa model
+            per replication) or ``compiled`` (the round fused into numba kernels; the
+            ``[compiled]`` extra; the same results).
         jobs: worker processes (1 = in this process).
         overrides: ``KEY=VALUE`` overrides when ``scenario`` is a path.
         trace_runs: replications with per-round trajectories (default: up to 1,000).

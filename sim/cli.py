@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sim.cli_types import non_negative as _non_negative
 from sim.cli_types import positive as _positive
@@ -66,11 +67,15 @@ class _Progress:
             self.bar.close()
 
 
-def _load_compiled(quiet: bool) -> bool:
-    """Compile or load the compiled engine, saying so on a cold start; False without numba."""
+def _load_compiled(quiet: bool, scenario: Any, seed: int) -> bool:
+    """Compile or load the compiled engine, saying so on a cold start; False without numba.
+
+    Also says when the scenario is one the fused round does not cover (it then runs on the
+    vector engine's phases with the compiled rules; the results are the same).
+    """
     import time
 
-    from sim.engine.compiled import CompiledUnavailable, load
+    from sim.engine.compiled import CompiledUnavailable, prepare
 
     def say(line: str) -> None:
         if not quiet:
@@ -78,7 +83,7 @@ def _load_compiled(quiet: bool) -> bool:
 
     t0 = time.perf_counter()
     try:
-        load(announce=say)
+        prepare(scenario, seed, announce=say)
     except CompiledUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return False
@@ -101,7 +106,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                          allow_large=args.allow_large)
     if problem is not None:
         raise UserError(problem)
-    if args.engine == "compiled" and not _load_compiled(args.quiet):
+    if args.engine == "numpy":
+        args.engine = "vector"  # the pure-NumPy engine's other name
+    if args.engine == "compiled" and not _load_compiled(
+            args.quiet, scn, args.seed if args.seed is not None else scn.seed):
         return 2
     total = args.runs or scn.runs
     bar = _Progress(total, args.quiet, scn.name)
@@ -423,10 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="reuse a non-empty --out folder")
     p.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=(*ENGINES, "numpy"),
         default="vector",
-        help="vector (fast, default), mesa (agent-based reference; same results) or compiled "
-        "(the vector engine with numba kernels; same results; needs the [compiled] extra)",
+        help="vector (pure NumPy, the default; 'numpy' is the same engine), mesa (agent-based "
+        "reference; same results) or compiled (the round fused into numba kernels; same "
+        "results; needs the [compiled] extra)",
     )
     p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     p.add_argument(

@@ -24,7 +24,8 @@ of sessions 1..k are the same whatever ``sessions`` is: a longer run only append
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -80,9 +81,138 @@ class Draws:
         )
 
 
+_ONE, _NORMAL, _UNIFORM, _TRIANGULAR, _BETA = range(5)
+
+
+def _plan(inputs: Sequence[SampledInput]) -> list[tuple[int, float, float, float, float, float]]:
+    """How to draw each input with the generator's cheapest calls, to the same numbers.
+
+    ``rng.normal(m, s)`` is ``m + s * rng.standard_normal()``, ``rng.uniform(a, b)`` is
+    ``a + (b - a) * rng.random()`` and ``rng.triangular(a, c, b)`` is NumPy's inversion of one
+    ``rng.random()`` (``random_triangular`` in NumPy's ``distributions.c``), the same
+    arithmetic in the same order; a degenerate uniform or triangular (a == b) draws one
+    ``rng.random()`` and gives a, as ``sample`` does. Each entry is ``(kind, p1, p2, p3, lo,
+    hi)``; kind ``_ONE`` is an input drawn by its own ``sample(rng)`` (a choice, or an object
+    this function does not know). ``tests/engine/test_draws.py`` checks the numbers against
+    :func:`draw_one_by_one`.
+    """
+    plan: list[tuple[int, float, float, float, float, float]] = []
+    for inp in inputs:
+        d = getattr(inp, "dist", None)
+        kind = getattr(d, "dist", None)
+        lo, hi = float(getattr(inp, "lo", -np.inf)), float(getattr(inp, "hi", np.inf))
+        if not hasattr(inp, "lo"):
+            plan.append((_ONE, 0.0, 0.0, 0.0, lo, hi))
+        elif kind == "normal":
+            plan.append((_NORMAL, d.mean, d.sd, 0.0, lo, hi))  # type: ignore[union-attr]
+        elif kind == "uniform":
+            plan.append((_UNIFORM, d.low, d.high, 0.0, lo, hi))  # type: ignore[union-attr]
+        elif kind == "triangular":
+            plan.append((_TRIANGULAR, d.low, d.mode, d.high, lo, hi))  # type: ignore[union-attr]
+        elif kind == "beta":
+            plan.append((_BETA, d.a, d.b, 0.0, lo, hi))  # type: ignore[union-attr]
+        else:
+            plan.append((_ONE, 0.0, 0.0, 0.0, lo, hi))
+    return plan
+
+
+def _sample_row(rng: np.random.Generator, inputs: Sequence[SampledInput],
+                plan: list[tuple[int, float, float, float, float, float]]) -> list[float]:
+    """One replication's values of the uncertain inputs, in their order (see :func:`_plan`)."""
+    random, normal, beta = rng.random, rng.standard_normal, rng.beta
+    out = []
+    for j, (kind, a, b, c, lo, hi) in enumerate(plan):
+        if kind == _NORMAL:
+            v = a + b * normal()
+        elif kind == _UNIFORM:
+            v = a + (b - a) * random()
+        elif kind == _TRIANGULAR:
+            u = random()
+            if a == c:
+                v = a
+            else:
+                base = c - a
+                left = b - a
+                if u <= left / base:
+                    v = a + math.sqrt(u * (left * base))
+                else:
+                    v = c - math.sqrt((1.0 - u) * ((c - b) * base))
+        elif kind == _BETA:
+            v = float(beta(a, b))
+        else:
+            out.append(inputs[j].sample(rng))
+            continue
+        out.append(min(max(v, lo), hi))
+    return out
+
+
+RowDrawer = Callable[..., None]
+"""``row(rng, k, kinds, p1, p2, p3, lo, hi, sampled, u_event, u_durability, blocks)``: draws
+replication ``k``'s numbers into row ``k`` of the last four arrays, exactly as :func:`draw`'s
+loop does (the compiled engine's ``sim.engine.compiled.fused.draw_row``)."""
+
+
 def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_actors: int,
-         n_issues: int, n_events: int) -> Draws:
+         n_issues: int, n_events: int, row: RowDrawer | None = None) -> Draws:
     """Draw every random number for the replications with the given seeds.
+
+    The numbers are those of :func:`draw_one_by_one` (the plain statement of the order of the
+    draws, which ``tests/engine/test_draws.py`` compares this with); here the uncertain inputs
+    are drawn by the generator's cheapest calls (:func:`_plan`), each replication's
+    per-session block goes straight into one array for the chunk, and the normal CDF turns
+    the blocks into uniforms in one call per kind of draw.
+
+    Args:
+        seeds: per-replication seeds (see :func:`replication_seed`).
+        inputs: the scenario's uncertain inputs (objects with ``path`` and ``sample(rng)``).
+        sessions, n_actors, n_issues, n_events: sizes of the per-session draws.
+        row: a compiled drawer of one replication's numbers (:data:`RowDrawer`), used when
+            every input is of a kind it draws (normal, uniform, triangular, beta).
+    """
+    # imported here, not with the module: the scenario layer reaches this module through the
+    # protocol registry, and `ceasefire validate` should not pay for loading SciPy
+    from scipy.special import ndtr
+
+    R, T, A, n_i = len(seeds), sessions, n_actors, n_issues
+    width = 1 + A * n_i + 4 * A + 1  # one round's block of normals
+    plan = _plan(inputs)
+    sampled = np.empty((R, len(inputs)))
+    u_event = np.empty((R, n_events))
+    u_durability = np.empty(R)
+    blocks = np.empty((R, T, width))
+    if row is not None and all(step[0] != _ONE for step in plan):
+        cols = [np.array(c) for c in zip(*plan, strict=True)] if plan else [np.zeros(0)] * 6
+        kinds = cols[0].astype(np.int64)
+        # one generator whose bit generator takes each replication's state in turn: the
+        # state of default_rng(seed), without a new Generator (and its unboxing) per replication
+        bits = np.random.PCG64(0)
+        gen = np.random.Generator(bits)
+        for k, seed in enumerate(seeds):
+            bits.state = np.random.PCG64(int(seed)).state
+            row(gen, k, kinds, *cols[1:], sampled, u_event, u_durability, blocks)
+    else:
+        for k, seed in enumerate(seeds):
+            rng = np.random.default_rng(int(seed))
+            sampled[k] = _sample_row(rng, inputs, plan)
+            u_event[k] = rng.random(n_events)
+            u_durability[k] = rng.random()
+            rng.standard_normal(out=blocks[k])
+    samples = {inp.path: sampled[:, j].copy() for j, inp in enumerate(inputs)}
+    at = 1 + A * n_i + 2 * A
+    return Draws(
+        samples, blocks[:, :, 0].copy(),
+        blocks[:, :, 1 : 1 + A * n_i].reshape(R, T, A, n_i).copy(),
+        blocks[:, :, 1 + A * n_i : 1 + A * n_i + A].copy(),
+        ndtr(blocks[:, :, 1 + A * n_i + A : at]),
+        u_event, u_durability, ndtr(blocks[:, :, at]), ndtr(blocks[:, :, at + 1 : at + 1 + A]),
+        blocks[:, :, at + 1 + A : at + 1 + 2 * A].copy())
+
+
+def draw_one_by_one(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_actors: int,
+         n_issues: int, n_events: int) -> Draws:
+    """Draw every random number for the replications with the given seeds, one at a time.
+
+    The reference statement of what :func:`draw` computes faster (same numbers).
 
     Args:
         seeds: per-replication seeds (see :func:`replication_seed`).

@@ -2,5 +2,6 @@
 
 ENGINES: tuple[str, ...] = ("vector", "mesa", "compiled")
 """Engine names: ``vector`` runs all replications of a chunk as arrays (pure NumPy, the
-default), ``mesa`` one Mesa model per replication, ``compiled`` the vector engine with its
-hottest rules compiled by numba (an optional extra; see :mod:`sim.engine.compiled`)."""
+default; the command line also accepts ``numpy`` for it), ``mesa`` one Mesa model per
+replication, ``compiled`` the round fused into numba kernels per replication (an optional
+extra; see :mod:`sim.engine.compiled`)."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.batch.draws import Draws, draw, replication_seeds
+from sim.batch.draws import Draws, RowDrawer, draw, replication_seeds
 from sim.batch.finish import Finish, finish
 from sim.batch.kernels import NUMPY
 from sim.batch.params import Params, compile_params
@@ -75,16 +75,17 @@ def _uncertain(scenario: Scenario) -> list[UncertainInput]:
     return uncertain_inputs(scenario)
 
 
-def replication_inputs(scenario: Scenario, seed: int, start: int,
-                       stop: int) -> tuple[np.ndarray, Draws, Params]:
+def replication_inputs(scenario: Scenario, seed: int, start: int, stop: int,
+                       row: RowDrawer | None = None) -> tuple[np.ndarray, Draws, Params]:
     """Seeds, random draws and compiled parameters of replications ``start`` .. ``stop - 1``.
 
     The one place where a scenario becomes what an engine consumes; both the runner and
-    ``ceasefire explain`` go through it, so replication k is the same in both.
+    ``ceasefire explain`` go through it, so replication k is the same in both. ``row``: the
+    compiled engine's drawer of one replication's numbers (the same numbers, faster).
     """
     seeds = replication_seeds(seed, start, stop)
     dr = draw(seeds, _uncertain(scenario), scenario.sessions, len(scenario.actors),
-              len(scenario.issues), len(scenario.events))
+              len(scenario.issues), len(scenario.events), row)
     return seeds, dr, compile_params(scenario, dr.samples, stop - start)
 
 
@@ -96,7 +97,12 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
     engine whatever ``engine`` says. A top-level function so that process pools and Dask
     workers can call it.
     """
-    seeds, dr, p = replication_inputs(scenario, seed, start, stop)
+    row = None
+    if engine == "compiled":
+        from sim.engine import compiled
+
+        row = compiled.row_drawer()
+    seeds, dr, p = replication_inputs(scenario, seed, start, stop, row)
     run_ids = np.arange(start, stop)
     keep = run_ids < trace_runs
     tr: Trace | None
@@ -104,12 +110,18 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, engine: str,
         fin, tr = _run_mesa(p, dr, seeds)
     else:
         kernels = NUMPY
+        state = None
         if engine == "compiled":
-            from sim.engine.compiled import load
+            from sim.engine import compiled
 
-            kernels = load()  # once per process; from the cache after the first compile
-        b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
-        fin = finish(p, b.state, dr)
+            kernels = compiled.load()  # once per process; from the cache after the first compile
+            if compiled.fused_reason(p) is None:  # the fused round
+                tr = Trace.empty(p) if keep.any() else None
+                state = compiled.run_fused(p, dr, trace=tr)
+        if state is None:
+            b, tr = run_batch(p, dr, trace=bool(keep.any()), kernels=kernels)
+            state = b.state
+        fin = finish(p, state, dr)
     runs = runs_table(p, fin, dr, run_ids, seeds)
     if tr is None:
         keep = np.zeros(len(run_ids), bool)
@@ -196,12 +208,15 @@ def simulate(
     Chunks are handed to workers a few at a time (:data:`IN_FLIGHT` per job), so finished
     chunks waiting for an earlier one stay few.
     """
-    if engine not in ENGINES:
+    if engine not in ENGINES and engine != "numpy":
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "numpy":
+        engine = "vector"  # the pure-NumPy engine's other name
     if engine == "compiled":
-        from sim.engine.compiled import load
+        from sim.engine.compiled import prepare
 
-        load()  # compile (or load) here, once, before any worker needs it
+        # compile (or load) here, once, before any worker needs it
+        prepare(scenario, int(seed if seed is not None else scenario.seed))
     n = int(runs if runs is not None else scenario.runs)
     s = int(seed if seed is not None else scenario.seed)
     tr_runs = trace_runs if trace_runs is not None else min(n, DEFAULT_TRACE_RUNS)

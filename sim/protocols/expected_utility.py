@@ -13,7 +13,9 @@ settled at or below its threshold is a general ceasefire, and :func:`sim.rules.t
 does the rest. There are no walkouts in this model, so no ``collapse``. ``rounds`` is the last
 round in which any actor moved (0 if nobody did). The battlefield is not part of this model
 (the front is recorded as NaN). Monte Carlo variation comes only from the scenario's uncertain
-inputs: the model itself is deterministic. The Mesa engine does not run this protocol.
+inputs: the model itself is deterministic. The Mesa engine does not run this protocol; under
+``--engine compiled`` each round runs as the compiled loops of :mod:`sim.rules.bdm_kernel`
+(the step functions' results, bit for bit).
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def contest_round(b: Batch) -> None:
     """One BDM round on every issue; the text is the new forecast."""
     p, st, run = b.params, b.state, b.carry
     x = run["x"]
-    new = bdm_step(x, run["inputs"], run["options"])
+    compiled = b.kernels.name == "compiled"  # --engine compiled
+    new = bdm_step(x, run["inputs"], run["options"], "compiled" if compiled else "numpy")
     moved = (np.abs(new - x) > 0).reshape(p.runs, p.n_issues * p.n_actors).any(axis=1)
     st.end_round = np.where(moved, b.round, st.end_round)
     run["x"] = new

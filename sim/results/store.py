@@ -186,14 +186,17 @@ def _canonical(df: pd.DataFrame, columns: Mapping[str, ColumnDtype], what: str) 
     for col, dtype in columns.items():
         if dtype in ("int64", "bool", "str") and df[col].isna().any():
             raise ResultsError(f"{what}.{col} has missing values")
+        if dtype in ("int64", "float64", "bool") and df[col].dtype == np.dtype(dtype):
+            continue  # already canonical (the engines' tables): no copy
         try:
             df[col] = df[col].astype(dtype)
         except (TypeError, ValueError) as exc:
             raise ResultsError(f"{what}.{col} cannot be read as {dtype}: {exc}") from exc
     if what == "runs":
-        for col in df.columns:
-            if col.startswith(_PREFIXED_FLOAT):
-                df[col] = df[col].astype("float64")
+        recast = [col for col in df.columns
+                  if col.startswith(_PREFIXED_FLOAT) and df[col].dtype != np.float64]
+        for col in recast:
+            df[col] = df[col].astype("float64")
     return df
 
 

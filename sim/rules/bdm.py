@@ -42,9 +42,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.rules import bdm_kernel
 from sim.rules.bdm_offers import Offers, select_offers
 from sim.rules.bdm_steps import (
     TIE_RTOL,
+    VOTE_BLOCK_ELEMENTS,
     challenge_utilities,
     danger,
     issue_range,
@@ -57,6 +59,7 @@ from sim.rules.bdm_steps import (
 
 PROBABILITY_METHODS = ("scholz_global", "pairwise")
 OFFER_SELECTIONS = ("min_kappa", "min_move")
+ENGINES = ("numpy", "compiled")
 
 #: Batch items are simulated in chunks so that one (chunk, n, n, n) float64 temporary
 #: stays below this many elements (2**18 elements = 2 MiB, cache-sized).
@@ -138,6 +141,19 @@ def bdm_round(
     return r, offers
 
 
+def _compiled_round(weight: np.ndarray, salience: np.ndarray, scale: np.ndarray,
+                    tie_tol: np.ndarray, options: BDMOptions) -> bdm_kernel.Round:
+    """The compiled round for a ``(B, n)`` batch, voter blocks as the chunks here make them."""
+    batch, n = weight.shape
+    blocks = bdm_kernel.voter_blocks(batch, n, max(1, MAX_CHUNK_ELEMENTS // n**3),
+                                     VOTE_BLOCK_ELEMENTS)
+    w, s, r, tol = (np.ascontiguousarray(a, dtype=float) for a in (weight, salience, scale,
+                                                                   tie_tol))
+    return bdm_kernel.Round(bdm_kernel.load(), w, s, r, tol, blocks,
+                            options.probability == "pairwise",
+                            options.offer_selection == "min_move", options.capitulation)
+
+
 def _prepare(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,13 +199,24 @@ def bdm_inputs(
     return x0, BDMInputs(c * s, s, scale, tie_tol)
 
 
-def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions()) -> np.ndarray:
+def bdm_step(x: np.ndarray, inputs: BDMInputs, options: BDMOptions = BDMOptions(),
+             engine: Literal["numpy", "compiled"] = "numpy") -> np.ndarray:
     """Positions after one round for a ``(B, n)`` batch, in the chunks :func:`run_bdm` uses.
 
     Each item is independent, so stepping all items one round at a time gives exactly the
-    positions that :func:`run_bdm` gives round by round.
+    positions that :func:`run_bdm` gives round by round (``engine`` as there).
     """
     batch, n = x.shape
+    if engine == "compiled":
+        new = np.empty((batch, n))
+        step = _compiled_round(inputs.weight, inputs.salience, inputs.scale, inputs.tie_tol,
+                               options)
+        r, e_self, e_other = np.empty((batch, n)), np.empty((batch, n)), np.empty((batch, n))
+        step(np.ascontiguousarray(x, dtype=float), r, new, np.empty((batch, n), np.int8),
+             np.empty((batch, n), np.int64), e_self, e_other)
+        return new
+    if engine != "numpy":
+        raise ValueError(f"engine: {engine!r} not in {ENGINES}")
     out = np.empty_like(x)
     chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
     for lo in range(0, batch, chunk):
@@ -206,6 +233,7 @@ def run_bdm(
     salience: ArrayLike,
     rounds: int,
     options: BDMOptions = BDMOptions(),
+    engine: Literal["numpy", "compiled"] = "numpy",
 ) -> BDMTrajectory:
     """Run the BDM expected utility model for a fixed number of rounds.
 
@@ -218,6 +246,9 @@ def run_bdm(
         salience: s_i in [0, 1], ``(n,)`` or ``(B, n)``.
         rounds: number of rounds (>= 0).
         options: model variants V1, V6, V7 (defaults: the reference).
+        engine: ``"numpy"`` runs the step functions above (the statement of the model);
+            ``"compiled"`` runs the same rounds as numba loops (:mod:`sim.rules.bdm_kernel`,
+            needs the ``compiled`` extra), with the same results bit for bit.
 
     Returns:
         The trajectory, always with a leading batch axis.
@@ -228,6 +259,8 @@ def run_bdm(
     actors, not positions). See the guards in ``sim.rules.bdm_steps``.
     """
     rounds = operator.index(rounds)
+    if engine not in ENGINES:
+        raise ValueError(f"engine: {engine!r} not in {ENGINES}")
     if rounds < 0:
         raise ValueError(f"rounds: must be >= 0, got {rounds}")
     c, x0, s = _prepare(capability, position, salience)
@@ -244,19 +277,28 @@ def run_bdm(
     eu_other = np.empty((batch, rounds, n))
     positions[:, 0] = x0
 
-    chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
-    for lo in range(0, batch, chunk):
-        b = slice(lo, lo + chunk)
-        x = x0[b]
+    if engine == "compiled":
+        step = _compiled_round(w, s, scale, tie_tol, options)
+        x = x0
         for t in range(rounds):
-            r, offers = bdm_round(x, w[b], s[b], scale[b], tie_tol[b], options)
-            x = offers.position
-            positions[b, t + 1] = x
-            risk[b, t] = r
-            move_type[b, t] = offers.move_type
-            counterpart[b, t] = offers.counterpart
-            eu_self[b, t] = offers.eu_self
-            eu_other[b, t] = offers.eu_other
+            new = np.empty((batch, n))
+            step(x, risk[:, t], new, move_type[:, t], counterpart[:, t], eu_self[:, t],
+                 eu_other[:, t])
+            positions[:, t + 1] = x = new
+    else:
+        chunk = max(1, MAX_CHUNK_ELEMENTS // n**3)
+        for lo in range(0, batch, chunk):
+            b = slice(lo, lo + chunk)
+            x = x0[b]
+            for t in range(rounds):
+                r, offers = bdm_round(x, w[b], s[b], scale[b], tie_tol[b], options)
+                x = offers.position
+                positions[b, t + 1] = x
+                risk[b, t] = r
+                move_type[b, t] = offers.move_type
+                counterpart[b, t] = offers.counterpart
+                eu_self[b, t] = offers.eu_self
+                eu_other[b, t] = offers.eu_other
 
     w_rounds = w[:, None, :]
     return BDMTrajectory(

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.rules.bdm_steps import CAPITULATION, COMPROMISE, CONFRONTATION
+from sim.rules.bdm_steps import CAPITULATION, COMPROMISE, CONFRONTATION, SAME_POSITION_RTOL
 
 
 class Offers(NamedTuple):
@@ -42,9 +42,12 @@ def classify_dyads(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step 7: what j offers i, from i's point of view; boolean masks ``(..., n, n)``.
 
-    Only dyads with x_j != x_i (delta > 0) count. Their EUs are 0 in exact
-    arithmetic, but powers computed by different loops may leave an ulp, so they
-    are masked explicitly. All inequalities are strict, so exact ties make no
+    Only dyads with x_j != x_i count. Their EUs are 0 in exact arithmetic, but
+    powers computed by different loops may leave an ulp, so they are masked
+    explicitly; and positions closer than ``SAME_POSITION_RTOL`` of the range
+    (delta <= 1e-12) count as one position, because their EUs (of order 1e-15) are
+    rounding noise: which ulp two such positions differ by depends on the CPU's
+    ``pow`` and would otherwise decide who moves. All inequalities are strict, so exact ties make no
     proposal:
 
     * confrontation: e_ji > e_ij > 0 (i expects to lose; it moves to x_j);
@@ -56,7 +59,7 @@ def classify_dyads(
     For e_ij < 0, "e_ji > |e_ij|" is tested as e_ji + e_ij > 0, which has the same
     truth value in floating point (a rounded sum keeps the sign of the exact sum).
     """
-    valid = delta > 0
+    valid = delta > SAME_POSITION_RTOL
     confrontation = valid & (e_self > 0) & (e_other > e_self)
     losing = valid & (e_self < 0)
     net = e_other + e_self

@@ -31,6 +31,10 @@ import numpy as np
 #: within this fraction of one half counts as exactly half.
 TIE_RTOL = 1e-12
 
+#: Step 7: two actors whose relative distance delta is at most this hold one position
+#: (no dyad between them), although rounding left them an ulp or two apart.
+SAME_POSITION_RTOL = 1e-12
+
 #: If max D - min D is at most this (D is dimensionless), all actors are equally
 #: threatened and every risk exponent is 1 (Step 5 guard for the 0/0 case).
 DANGER_SPREAD_ATOL = 1e-12

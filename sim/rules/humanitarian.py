@@ -71,9 +71,14 @@ def exchange_probability(
     Returns:
         (...) probabilities in [0, 1]; equal to ``rate`` where trust is 0.
     """
-    r = np.clip(np.asarray(rate, float), RATE_EPS, 1.0 - RATE_EPS)
-    logit = np.log(r) - np.log1p(-r)
+    logit = exchange_logit(rate)
     return _logistic(logit + np.asarray(trust_effect, float) * np.asarray(trust, float))
+
+
+def exchange_logit(rate: ArrayLike) -> np.ndarray:
+    """logit(rate), the log-odds of an exchange at neutral trust (rate clipped by RATE_EPS)."""
+    r = np.clip(np.asarray(rate, float), RATE_EPS, 1.0 - RATE_EPS)
+    return np.log(r) - np.log1p(-r)
 
 
 def exchange_happens(uniform: ArrayLike, probability: ArrayLike) -> np.ndarray:

@@ -1,15 +1,24 @@
-"""The compiled engine: the vector engine with its hottest rules compiled by numba.
+"""The compiled engine: the whole round of the ``mediated`` protocol fused into numba kernels.
 
-``--engine compiled`` runs the same phases as the vector engine (:mod:`sim.engine.vector`) and
-hands the batch the kernels of :mod:`sim.engine.compiled.kernels` in place of two rules of
-:mod:`sim.rules.frontier`: the exact two-party Nash text and the logrolling restatement (the
-linear case). The results are bit-identical to the vector engine's
-(``tests/engine/test_compiled.py``). numba is an optional extra (``pip install -e
-".[compiled]"``); without it ``--engine compiled`` stops with :class:`CompiledUnavailable`.
+``--engine compiled`` runs a chunk of replications through :func:`sim.engine.compiled.fused.play`
+(one replication per ``prange`` iteration, every phase of the round written out as loops;
+driven by :mod:`sim.engine.compiled.engine`) where the scenario is one it covers: the
+``mediated`` protocol with two parties, linear utilities (every ``risk`` 1), any mediator
+method, any agenda mode, the shipped strategies and any runtime event key
+(:func:`fused_reason` says why not, otherwise); it records the round-by-round trace too.
+Other scenarios run the vector engine's phases
+(:mod:`sim.engine.vector`) with two rules of :mod:`sim.rules.frontier` replaced by the
+kernels of :mod:`sim.engine.compiled.kernels` (the exact two-party Nash text and the linear
+logrolling restatement). Either way the run tables are bit-identical to the vector engine's
+(``tests/engine/test_compiled.py``, ``tests/engine/test_fused.py``). numba is an optional extra
+(``pip install -e ".[compiled]"``); without it ``--engine compiled`` stops with
+:class:`CompiledUnavailable`.
 
 Compiled code is cached (numba ``cache=True``, no fastmath) in ``NUMBA_CACHE_DIR`` if set,
 else in ``$XDG_CACHE_HOME/ceasefire-sim/numba`` (``~/.cache/...``). If that folder cannot be
-written the kernels are compiled in memory in every process, and :func:`load` says so.
+written, :func:`load` and :func:`prepare` say so; the rule kernels are then compiled in memory
+in every process, and numba caches the fused round where it can (the package's
+``__pycache__``) or compiles it in every process.
 """
 
 from __future__ import annotations
@@ -25,7 +34,10 @@ from sim.batch.kernels import Kernels
 from sim.rules import frontier
 
 COLD_COMPILE_SECONDS = 5
-"""A cold compile of the kernels, announced: measured 2.4-10.3 s on 2 loaded cores (median 4.8)."""
+"""A cold compile of the rule kernels, announced: measured 2.4-10.3 s on 2 loaded cores."""
+
+FUSED_COLD_SECONDS = 30
+"""A cold compile of the fused round, announced: measured 22-34 s on 2 loaded cores."""
 
 
 class CompiledUnavailable(RuntimeError):
@@ -78,8 +90,9 @@ def cache_info() -> CacheInfo:
     """Where the kernels are (or would be) cached and whether they are there already."""
     folder = cache_folder()
     if not _writable(folder):
-        return CacheInfo(None, False, f"cannot write the compile cache {folder}; compiling in "
-                                      "memory for this process only (set NUMBA_CACHE_DIR)")
+        return CacheInfo(None, False, f"cannot write the compile cache {folder}; the engine "
+                                      "is cached next to the package if that can be written, "
+                                      "else compiled in every process (set NUMBA_CACHE_DIR)")
     warm = any(folder.rglob("kernels.two_party_nash-*.nbi")) and any(
         folder.rglob("kernels.logroll_linear-*.nbi"))
     return CacheInfo(folder, warm, "")
@@ -105,6 +118,10 @@ def load(announce: Any = None) -> Kernels:
     info = cache_info()
     if info.folder is not None:
         os.environ.setdefault("NUMBA_CACHE_DIR", str(info.folder))
+        import numba
+
+        # numba read its configuration when `available` imported it
+        setattr(numba.config, "CACHE_DIR", os.environ["NUMBA_CACHE_DIR"])  # noqa: B010
     if announce is not None:
         if info.note:
             announce(info.note)
@@ -190,3 +207,71 @@ def partial_roll(kernel: Any) -> Any:
 def last_cache_info() -> CacheInfo | None:
     """The cache state found by the last :func:`load` of this process (None before it)."""
     return _INFO
+
+
+_FUSED_READY = False
+
+
+def fused_reason(p: Any) -> str | None:
+    """Why the fused kernel does not run parameters ``p`` (None: it does).
+
+    Needs numba (imports :mod:`sim.engine.compiled.engine`); see
+    :func:`sim.engine.compiled.engine.unsupported`.
+    """
+    from sim.engine.compiled.engine import unsupported
+
+    return unsupported(p)
+
+
+def prepare(scenario: Any, seed: int, announce: Any = None) -> str | None:
+    """Load the kernels and compile (or load from the cache) the fused round for ``scenario``.
+
+    Returns None when the scenario runs on the fused kernel, else the reason it runs on the
+    vector engine's phases with the rule kernels (told to ``announce`` too). A cold compile of
+    the fused round is announced first ("compiling the engine, once: ~N s").
+
+    Raises:
+        CompiledUnavailable: numba is not installed.
+    """
+    global _FUSED_READY
+    load()
+    from sim.engine.runner import replication_inputs
+
+    _, dr, p = replication_inputs(scenario, seed, 0, 1, row_drawer())
+    reason = fused_reason(p)
+    if reason is not None:
+        if announce is not None:
+            announce(f"compiled engine: {scenario.name} runs on the vector engine's phases "
+                     f"(with compiled rules) because of {reason}")
+        return reason
+    if not _FUSED_READY:
+        info = cache_info()
+        warm = info.folder is not None and any(info.folder.rglob("fused.play-*.nbi"))
+        if announce is not None:
+            if info.note:
+                announce(info.note)
+            if not warm:
+                announce(f"compiling the engine, once: ~{FUSED_COLD_SECONDS} s")
+        from sim.engine.compiled.engine import run_fused
+
+        run_fused(p, dr)  # one replication: compiles, or loads the cache
+        _FUSED_READY = True
+    return None
+
+
+def run_fused(p: Any, dr: Any, trace: Any = None) -> Any:
+    """The final :class:`~sim.batch.state.State` of ``p``'s replications on the fused kernel.
+
+    ``trace``: an empty :class:`~sim.batch.trace.Trace` of the chunk to record the sessions in.
+    """
+    from sim.engine.compiled.engine import run_fused as run
+
+    return run(p, dr, trace=trace)
+
+
+def row_drawer() -> Any:
+    """The compiled drawer of one replication's numbers (``sim.batch.draws.RowDrawer``)."""
+    load()
+    from sim.engine.compiled import fused
+
+    return fused.draw_row

@@ -120,6 +120,7 @@ def _sample_row(rng: np.random.Generator, inputs: Sequence[SampledInput],
                 plan: list[tuple[int, float, float, float, float, float]]) -> list[float]:
     """One replication's values of the uncertain inputs, in their order (see :func:`_plan`)."""
     random, normal, beta = rng.random, rng.standard_normal, rng.beta
+    rows: dict[str, int] = {}  # posterior rows picked by this replication, by file
     out = []
     for j, (kind, a, b, c, lo, hi) in enumerate(plan):
         if kind == _NORMAL:
@@ -140,7 +141,7 @@ def _sample_row(rng: np.random.Generator, inputs: Sequence[SampledInput],
         elif kind == _BETA:
             v = float(beta(a, b))
         else:
-            out.append(inputs[j].sample(rng))
+            out.append(inputs[j].sample(rng, rows))
             continue
         out.append(min(max(v, lo), hi))
     return out

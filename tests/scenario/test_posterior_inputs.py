@@ -81,3 +81,16 @@ def test_a_posterior_column_outside_the_key_range_is_refused(tmp_path, capsys):
     table.loc[1, "param.humanitarian.rate"] = 1.4  # weight 0: never drawn
     write_parquet(table, folder / "posterior.parquet")
     assert main(["validate", str(scenario(tmp_path))]) == 0
+
+
+def test_the_chunk_draws_are_the_one_by_one_statement_with_posteriors(tmp_path):
+    from sim.batch.draws import draw, draw_one_by_one, replication_seeds
+    from sim.scenario import uncertain_inputs
+
+    posterior_folder(tmp_path)
+    scn = load_scenario(scenario(tmp_path))
+    args = (replication_seeds(4, 0, 60), uncertain_inputs(scn), scn.sessions, len(scn.actors),
+            len(scn.issues), len(scn.events))
+    fast, ref = draw(*args), draw_one_by_one(*args)
+    for key in ref.samples:
+        assert np.array_equal(fast.samples[key], ref.samples[key]), key

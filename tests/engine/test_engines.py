@@ -122,13 +122,16 @@ def test_pressure_fires_only_without_a_ceasefire_and_is_recorded():
 def test_the_fork_server_of_a_compiled_run_preloads_the_engine_only_from_a_warm_cache(
         monkeypatch, tmp_path):
     from sim.engine import compiled
-    from sim.engine.compiled import warm
     from sim.engine.workers import engine_preload
 
     assert engine_preload("compiled") == ["sim.engine.compiled.warm"]
     assert engine_preload("vector") == [] and engine_preload("mesa") == []
     loads: list[int] = []
     monkeypatch.setattr(compiled, "load", lambda *a: loads.append(1))
+    monkeypatch.setattr(compiled, "available", lambda: False)
+    from sim.engine.compiled import warm  # its import warms nothing here: no numba is loaded
+
+    assert loads == []
     monkeypatch.setattr(compiled, "available", lambda: True)
     cold = compiled.CacheInfo(tmp_path, False, "")
     monkeypatch.setattr(compiled, "cache_info", lambda: cold)

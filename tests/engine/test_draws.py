@@ -77,3 +77,17 @@ def test_bulk_replication_seeds_are_the_seed_sequence_children(master: int) -> N
         got = replication_seeds(master, start, stop)
         assert got.dtype == np.int64
         assert got.tolist() == want
+
+
+def test_pcg64_states_in_bulk_are_those_of_each_pcg64() -> None:
+    from sim.batch.draws import pcg64_states
+
+    seeds = np.concatenate([replication_seeds(7, 0, 500),
+                            replication_seeds(2**40, 10**6, 10**6 + 50),
+                            np.array([0, 1, 2**32 - 1, 2**32, 2**62, 2**63 - 1], np.int64)])
+    got = pcg64_states(seeds)
+    assert got == [np.random.PCG64(int(s)).state for s in seeds]
+    bits = np.random.PCG64(0)
+    bits.state = got[3]
+    assert np.random.Generator(bits).random(5).tolist() == np.random.default_rng(
+        int(seeds[3])).random(5).tolist()

@@ -10,9 +10,13 @@ show. Three timings, each the median of --repeat runs:
 * dask: ``run_sweep(..., executor="dask", jobs=2)`` (a LocalCluster of 2 single-threaded
   worker processes, started and closed inside the timing).
 
-Sweeps are timed without plots. Usage::
+Sweeps are timed without plots (``--plots`` adds a timing of the in-process sweep with its
+plots). ``--sweep FILE`` times a sweep file instead of the generated grid (e.g. the shipped
+``scenarios/sweeps/eu_pressure_x_edge.yaml``, 16 points x 300 runs); ``--no-dask`` leaves the
+Dask timings out. Usage::
 
     python benchmarks/bench_sweep.py [--runs-per-point 20] [--repeat 3] [--markdown FILE]
+    python benchmarks/bench_sweep.py --sweep scenarios/sweeps/eu_pressure_x_edge.yaml --no-dask
 """
 
 from __future__ import annotations
@@ -71,11 +75,12 @@ def time_alone(sweep_file: Path) -> float:
     return total
 
 
-def time_sweep(sweep_file: Path, out: Path, executor: str, jobs: int = 2) -> float:
+def time_sweep(sweep_file: Path, out: Path, executor: str, jobs: int = 2,
+               plots: bool = False) -> float:
     from sim.sweep.run import run_sweep
 
     t0 = time.perf_counter()
-    run_sweep(sweep_file, out, executor=executor, jobs=jobs, plots=False)
+    run_sweep(sweep_file, out, executor=executor, jobs=jobs, plots=plots)
     return time.perf_counter() - t0
 
 
@@ -95,37 +100,57 @@ def main() -> None:
     ap.add_argument("--runs-per-point", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", type=Path, help="also write the results section here")
+    ap.add_argument("--sweep", type=Path, help="time this sweep file instead of the grid")
+    ap.add_argument("--no-dask", action="store_true", help="leave out the Dask timings")
+    ap.add_argument("--plots", action="store_true", help="also time --jobs 1 with plots")
     args = ap.parse_args()
     t_start = time.perf_counter()
 
     about = machine()
     print(about)
     with tempfile.TemporaryDirectory() as tmp:
-        sweep_file = Path(tmp) / "bench_grid.yaml"
-        sweep_file.write_text(SWEEP.format(base=BASE, runs=args.runs_per_point))
-        times: dict[str, list[float]] = {"alone": [], "serial": [], "local": [], "dask": [],
-                                         "cluster": []}
+        if args.sweep is None:
+            sweep_file = Path(tmp) / "bench_grid.yaml"
+            sweep_file.write_text(SWEEP.format(base=BASE, runs=args.runs_per_point))
+        else:
+            sweep_file = args.sweep.resolve()
+        from sim.sweep.designs import design_points
+        from sim.sweep.spec import load_sweep
+
+        spec = load_sweep(sweep_file)
+        n_points, per_point = len(design_points(spec)), spec.runs_per_point
+        names = ["alone", "serial", "local"] + (["plots"] if args.plots else []) \
+            + ([] if args.no_dask else ["dask", "cluster"])
+        times: dict[str, list[float]] = {name: [] for name in names}
         for k in range(args.repeat):
             times["alone"].append(time_alone(sweep_file))
             times["serial"].append(time_sweep(sweep_file, Path(tmp) / f"serial-{k}", "local",
                                               jobs=1))
             times["local"].append(time_sweep(sweep_file, Path(tmp) / f"local-{k}", "local"))
-            times["dask"].append(time_sweep(sweep_file, Path(tmp) / f"dask-{k}", "dask"))
-            times["cluster"].append(time_cluster())
+            if args.plots:
+                times["plots"].append(time_sweep(sweep_file, Path(tmp) / f"plots-{k}", "local",
+                                                 jobs=1, plots=True))
+            if not args.no_dask:
+                times["dask"].append(time_sweep(sweep_file, Path(tmp) / f"dask-{k}", "dask"))
+                times["cluster"].append(time_cluster())
             print(f"repeat {k + 1}: " + ", ".join(f"{n} {v[-1]:.2f} s" for n, v in times.items()))
     med = {name: statistics.median(v) for name, v in times.items()}
-    runs = 100 * args.runs_per_point
+    runs = n_points * per_point
     rows = [
         ("points run alone, one after the other (sum)", "alone"),
         ("sweep, in process (--jobs 1)", "serial"),
         ("sweep, local executor, --jobs 2", "local"),
+        ("sweep, in process (--jobs 1), with its plots", "plots"),
         ("sweep, Dask LocalCluster, 2 workers (incl. start/stop)", "dask"),
     ]
+    rows = [(text, key) for text, key in rows if key in med]
+    what = (f"`{sweep_file.name}`" if args.sweep else
+            "grid over `scenarios/istanbul_2025.yaml` (mean momentum x Russia's delegation "
+            "authority)")
     lines = [
         "### Sweeps (`benchmarks/bench_sweep.py`)",
         "",
-        f"100-point grid over `scenarios/istanbul_2025.yaml` (mean momentum x Russia's "
-        f"delegation authority), {args.runs_per_point} runs per point ({runs:,} replications), "
+        f"{n_points}-point {what}, {per_point} runs per point ({runs:,} replications), "
         f"median of {args.repeat}. Machine: {about}.",
         "",
         "| what | wall time | replications/s | vs points alone |",
@@ -134,10 +159,10 @@ def main() -> None:
     for text, key in rows:
         lines.append(f"| {text} | {med[key]:.2f} s | {runs / med[key]:,.0f} | "
                      f"{med['alone'] / med[key]:.2f}x |")
+    if "cluster" in med:
+        lines += ["", f"Starting and closing the 2-worker Dask cluster with no work: "
+                  f"{med['cluster']:.2f} s (median)."]
     lines += [
-        "",
-        f"Starting and closing the 2-worker Dask cluster with no work: "
-        f"{med['cluster']:.2f} s (median).",
         "",
         "All runs: " + "; ".join(f"{k} " + ", ".join(f"{x:.2f}" for x in v) + " s"
                                  for k, v in times.items()) + ".",

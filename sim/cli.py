@@ -95,6 +95,11 @@ def _load_compiled(quiet: bool, scenario: Any, seed: int) -> bool:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario and write its result folder."""
+    if args.jobs > 1 and (args.runs is None or args.runs > 1000):  # more than one chunk
+        from sim.engine.workers import engine_preload, start_forkserver
+
+        # its imports overlap this process's reading of the scenario and loading of the engine
+        start_forkserver(engine_preload("vector" if args.engine == "numpy" else args.engine))
     from sim.experiment import run_scenario
     from sim.scenario import load_scenario
 

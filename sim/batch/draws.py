@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -51,9 +51,109 @@ def replication_seed(master: int, k: int) -> int:
     return int(state[0] >> np.uint64(1))
 
 
+# NumPy's SeedSequence hashing constants (numpy/random/bit_generator.pyx, after M. E. O'Neill's
+# seed_seq_fe), for computing many replications' seeds at once in replication_seeds.
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R, _MASK32 = 0xCA01F9DD, 0x4973F715, 0xFFFFFFFF
+
+
 def replication_seeds(master: int, start: int, stop: int) -> np.ndarray:
-    """Seeds of replications ``start`` .. ``stop - 1`` as int64."""
-    return np.array([replication_seed(master, k) for k in range(start, stop)], dtype=np.int64)
+    """Seeds of replications ``start`` .. ``stop - 1`` as int64: :func:`replication_seed` of each.
+
+    Computed for all replications at once with NumPy's own SeedSequence algorithm (the same
+    numbers; a SeedSequence per replication costs about 7 microseconds, this well under one).
+    ``SeedSequence(master, spawn_key=(k,))`` pools the master's 32-bit words, padded with zeros
+    to the pool's four, and then mixes in ``k``; the pool before ``k`` is ``SeedSequence(master)
+    .pool`` and the hash constant's sequence depends on no value, so only the last mixing step
+    and ``generate_state`` depend on ``k`` and they run as array arithmetic modulo 2**32. Outside
+    the case that covers (``k`` of more than one 32-bit word, a master of more than four), each
+    seed is computed by :func:`replication_seed`; ``tests/engine/test_draws.py`` compares both.
+    """
+    if master < 0 or master >= 2**128 or stop > 2**32:
+        return np.array([replication_seed(master, k) for k in range(start, stop)],
+                        dtype=np.int64)
+    mask = np.uint64(_MASK32)
+    shift = np.uint64(16)
+    pool = np.random.SeedSequence(master).pool.astype(np.uint64)
+    h = _INIT_A
+    for _ in range(16):  # the hash constant after pooling and mixing the master's four words
+        h = (h * _MULT_A) & _MASK32
+    k = np.arange(start, stop, dtype=np.uint64)
+    mixed = []
+    for word in pool:  # mix(pool[i], hashmix(k)) for every pool word
+        v = k ^ np.uint64(h)
+        h = (h * _MULT_A) & _MASK32
+        v = (v * np.uint64(h)) & mask
+        v ^= v >> shift
+        r = (np.uint64(_MIX_L) * word - np.uint64(_MIX_R) * v) & mask
+        mixed.append(r ^ (r >> shift))
+    h = _INIT_B
+    words = []
+    for r in mixed[:2]:  # generate_state(1, uint64): two 32-bit words, little-endian
+        d = r ^ np.uint64(h)
+        h = (h * _MULT_B) & _MASK32
+        d = (d * np.uint64(h)) & mask
+        words.append(d ^ (d >> shift))
+    return ((words[0] | (words[1] << np.uint64(32))) >> np.uint64(1)).astype(np.int64)
+
+
+def _hashmix(v: np.ndarray, h: int) -> tuple[np.ndarray, int]:
+    """SeedSequence's ``hashmix`` of 32-bit words ``v`` (held in uint64) under constant ``h``."""
+    v = v ^ np.uint64(h)
+    h = (h * _MULT_A) & _MASK32
+    v = (v * np.uint64(h)) & np.uint64(_MASK32)
+    return v ^ (v >> np.uint64(16)), h
+
+
+def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """SeedSequence's ``mix`` of two arrays of 32-bit words (held in uint64)."""
+    r: np.ndarray = (np.uint64(_MIX_L) * x - np.uint64(_MIX_R) * y).astype(np.uint64)
+    r &= np.uint64(_MASK32)
+    return r ^ (r >> np.uint64(16))
+
+
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's 128-bit multiplier
+_MASK128 = (1 << 128) - 1
+
+
+def pcg64_states(seeds: np.ndarray) -> list[dict[str, object]]:
+    """``np.random.PCG64(int(s)).state`` for every seed ``s`` (0 <= s < 2**63), computed at once.
+
+    ``PCG64(s)`` seeds PCG64 with ``SeedSequence(s).generate_state(4, uint64)``: the first two
+    words are the 128-bit initial state, the last two the stream (``pcg64_set_seed``, then
+    ``pcg_setseq_128_srandom_r``: ``inc = stream << 1 | 1``, ``state = (inc + initial) * MULT +
+    inc``, modulo 2**128). The SeedSequence hashing runs as array arithmetic over the seeds (a
+    seed below 2**63 is two 32-bit words, pooled with two zero words exactly as SeedSequence
+    pads them); the 128-bit steps in Python integers. About 1 microsecond a seed against 7 for
+    constructing each PCG64; ``tests/engine/test_draws.py`` compares the two.
+    """
+    s = np.asarray(seeds).astype(np.uint64)
+    zero = np.zeros_like(s)
+    h = _INIT_A
+    pool = []
+    for word in (s & np.uint64(_MASK32), s >> np.uint64(32), zero, zero):
+        v, h = _hashmix(word, h)
+        pool.append(v)
+    for src in range(4):
+        for dst in range(4):
+            if src != dst:
+                v, h = _hashmix(pool[src], h)
+                pool[dst] = _mix(pool[dst], v)
+    h = _INIT_B
+    out = []
+    for i in range(8):  # generate_state(4, uint64): eight 32-bit words, little-endian pairs
+        d = pool[i % 4] ^ np.uint64(h)
+        h = (h * _MULT_B) & _MASK32
+        d = (d * np.uint64(h)) & np.uint64(_MASK32)
+        out.append(d ^ (d >> np.uint64(16)))
+    words = [(out[2 * j] | (out[2 * j + 1] << np.uint64(32))).tolist() for j in range(4)]
+    states: list[dict[str, object]] = []
+    for w0, w1, w2, w3 in zip(*words, strict=True):
+        inc = ((((w2 << 64) | w3) << 1) | 1) & _MASK128
+        state = ((inc + ((w0 << 64) | w1)) * _PCG_MULT + inc) & _MASK128
+        states.append({"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                       "has_uint32": 0, "uinteger": 0})
+    return states
 
 
 @dataclass
@@ -188,8 +288,13 @@ def draw(seeds: np.ndarray, inputs: Sequence[SampledInput], sessions: int, n_act
         # state of default_rng(seed), without a new Generator (and its unboxing) per replication
         bits = np.random.PCG64(0)
         gen = np.random.Generator(bits)
-        for k, seed in enumerate(seeds):
-            bits.state = np.random.PCG64(int(seed)).state
+        states: list[Any]
+        if len(seeds) and (int(np.min(seeds)) < 0):  # not replication seeds: PCG64's own way
+            states = [np.random.PCG64(int(seed)).state for seed in seeds]
+        else:
+            states = pcg64_states(seeds)
+        for k, state in enumerate(states):
+            bits.state = state
             row(gen, k, kinds, *cols[1:], sampled, u_event, u_durability, blocks)
     else:
         for k, seed in enumerate(seeds):

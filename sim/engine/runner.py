@@ -27,7 +27,7 @@ from sim.batch.trace import Trace
 from sim.engine import ENGINES
 from sim.engine.tables import rounds_table, runs_table, sessions_table
 from sim.engine.vector import run_batch
-from sim.engine.workers import process_pool
+from sim.engine.workers import engine_preload, process_pool
 from sim.protocols import get as get_protocol
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def simulate(
     own_pool = None
     if executor is None and jobs > 1 and n > size:
         # workers that ignore Ctrl-C and exit if this process is killed (sim.engine.workers)
-        own_pool = executor = process_pool(jobs, ProcessPoolExecutor)
+        own_pool = executor = process_pool(jobs, ProcessPoolExecutor, engine_preload(engine))
     try:
         if executor is None:
             for start, stop in parts:

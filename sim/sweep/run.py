@@ -35,6 +35,7 @@ import pandas as pd
 
 import sim
 from sim.engine.runner import default_chunk, iter_chunks, run_chunk
+from sim.engine.workers import start_forkserver
 from sim.results.folders import marker, replace_problem
 from sim.results.store import default_run_dir
 from sim.scenario import Scenario, ScenarioError, resolved_yaml
@@ -50,7 +51,9 @@ from sim.sweep.spec import Sweep, base_data, load_sweep, with_overrides, yaml_va
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(replications_just_finished, replications_to_run)``."""
-MAX_CHUNK = 250
+#: The most replications a sweep's task holds (the run's default chunk; fewer for a scenario
+#: whose replications take much memory, :func:`sim.engine.runner.default_chunk`).
+MAX_CHUNK = 1000
 ENGINE = "vector"
 
 
@@ -140,6 +143,8 @@ def run_sweep(
             is wrong (nothing has run yet).
         SweepInterrupted: Ctrl-C; finished points stay on disk for ``resume``.
     """
+    if executor == "local" and jobs > 1:
+        start_forkserver()  # its imports overlap the building of the points
     sweep = load_sweep(path)
     _check_budget(sweep, allow_large, jobs)
     design = design_points(sweep)
@@ -212,12 +217,21 @@ def point_scenarios(sweep: Sweep, design: pd.DataFrame) -> list[Scenario]:
     return out
 
 
-def chunk_size(runs_per_point: int, points: int, workers: int) -> int:
-    """Replications per task: at most 250, small enough to give every worker several tasks."""
-    if workers <= 1:
-        return MAX_CHUNK
-    want = math.ceil(runs_per_point * max(points, 1) / (4 * workers))
-    return max(1, min(MAX_CHUNK, want))
+def chunk_size(runs_per_point: int, points: int, workers: int, largest: int = MAX_CHUNK) -> int:
+    """Replications per task: a whole point where it fits in ``largest``, else equal parts.
+
+    A chunk's fixed costs (walking the scenario for its uncertain inputs, every round's NumPy
+    calls, which cost the same for 50 rows as for 1,000) are paid per chunk, so a point is cut
+    as little as possible: into the fewest chunks of at most ``largest`` replications, of equal
+    size (300 runs are one chunk of 300, not 250 + 50). Points are cut further only when the
+    sweep would otherwise give the workers fewer than two tasks each. The results do not
+    depend on the chunks (each replication has its own stream).
+    """
+    n = max(runs_per_point, 1)
+    parts = -(-n // max(largest, 1))
+    if workers > 1:
+        parts = max(parts, min(n, -(-2 * workers // max(points, 1))))
+    return -(-n // parts)
 
 
 #: Chunks handed to the executor ahead of the results, per worker: enough to keep every worker
@@ -245,8 +259,8 @@ def _labelled(runs: pd.DataFrame, k: int, design: pd.DataFrame) -> pd.DataFrame:
 def _run_points(pool: Pool, sweep: Sweep, scenarios: list[Scenario], todo: list[int],
                 folder: Path, progress: Progress | None, design: pd.DataFrame) -> None:
     n = sweep.runs_per_point
-    size = min(chunk_size(n, len(todo), pool.workers),
-               min((default_chunk(scenarios[k], MAX_CHUNK) for k in todo), default=MAX_CHUNK))
+    largest = min((default_chunk(scenarios[k], MAX_CHUNK) for k in todo), default=MAX_CHUNK)
+    size = chunk_size(n, len(todo), pool.workers, largest)
     n_parts = -(-n // size)
     total = n * len(todo)
     if pool.executor is None:

@@ -65,3 +65,29 @@ def test_compiled_row_drawer_is_the_statement(path: Path) -> None:
     for name in ("shocks", "z_issue", "z_package", "u_walkout", "u_event", "u_durability",
                  "u_exchange", "u_initial", "z_ratify"):
         assert np.array_equal(getattr(fast, name), getattr(ref, name)), name
+
+
+@pytest.mark.parametrize("master", [0, 1, 7, 20251, 2**31, 2**32 - 1, 2**32, 2**40 + 3,
+                                    2**63 - 1, 2**64 + 5, 2**127, 2**128 - 1, 2**128, 2**200])
+def test_bulk_replication_seeds_are_the_seed_sequence_children(master: int) -> None:
+    from sim.batch.draws import replication_seed
+
+    for start, stop in ((0, 600), (123_456, 123_500), (2**32 - 20, 2**32 + 5)):
+        want = [replication_seed(master, k) for k in range(start, stop)]
+        got = replication_seeds(master, start, stop)
+        assert got.dtype == np.int64
+        assert got.tolist() == want
+
+
+def test_pcg64_states_in_bulk_are_those_of_each_pcg64() -> None:
+    from sim.batch.draws import pcg64_states
+
+    seeds = np.concatenate([replication_seeds(7, 0, 500),
+                            replication_seeds(2**40, 10**6, 10**6 + 50),
+                            np.array([0, 1, 2**32 - 1, 2**32, 2**62, 2**63 - 1], np.int64)])
+    got = pcg64_states(seeds)
+    assert got == [np.random.PCG64(int(s)).state for s in seeds]
+    bits = np.random.PCG64(0)
+    bits.state = got[3]
+    assert np.random.Generator(bits).random(5).tolist() == np.random.default_rng(
+        int(seeds[3])).random(5).tolist()

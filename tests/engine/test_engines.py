@@ -117,3 +117,33 @@ def test_pressure_fires_only_without_a_ceasefire_and_is_recorded():
     assert fired[cease_by_3].isna().all()
     leader = runs["fired.leader"].dropna()
     assert set(leader.unique()) <= {2.0} and 0 < len(leader) < 40  # probability 0.1 at round 2
+
+
+def test_the_fork_server_of_a_compiled_run_preloads_the_engine_only_from_a_warm_cache(
+        monkeypatch, tmp_path):
+    from sim.engine import compiled
+    from sim.engine.workers import engine_preload
+
+    assert engine_preload("compiled") == ["sim.engine.compiled.warm"]
+    assert engine_preload("vector") == [] and engine_preload("mesa") == []
+    loads: list[int] = []
+    monkeypatch.setattr(compiled, "load", lambda *a: loads.append(1))
+    monkeypatch.setattr(compiled, "available", lambda: False)
+    from sim.engine.compiled import warm  # its import warms nothing here: no numba is loaded
+
+    assert loads == []
+    monkeypatch.setattr(compiled, "available", lambda: True)
+    cold = compiled.CacheInfo(tmp_path, False, "")
+    monkeypatch.setattr(compiled, "cache_info", lambda: cold)
+    warm._warm()
+    assert loads == []  # a cold cache is compiled by the main process, not the fork server
+    (tmp_path / "fused.play-1.nbi").write_text("")
+    monkeypatch.setattr(compiled, "cache_info", lambda: compiled.CacheInfo(tmp_path, True, ""))
+    warm._warm()
+    assert loads == [1]
+
+    def broken() -> None:
+        raise OSError("the cache went away")
+
+    monkeypatch.setattr(compiled, "cache_info", broken)
+    warm._warm()  # never raises: the fork server must not die of it

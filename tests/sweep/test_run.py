@@ -187,3 +187,23 @@ def test_sampled_designs_with_sensitivity_and_plots(write_sweep, tmp_path, desig
         assert len(sd.sensitivity) == 3 * 2
         assert set(sd.sensitivity["parameter"]) == {"battlefield.edge.mean",
                                                     "actors.red.delegation.authority"}
+
+
+def test_chunk_size_keeps_points_whole_and_parts_equal():
+    from sim.sweep.run import chunk_size
+
+    assert chunk_size(300, 16, 1) == 300  # a whole point, not 250 + 50
+    assert chunk_size(300, 16, 2) == 300  # 16 tasks already keep two workers busy
+    assert chunk_size(2500, 4, 1, largest=1000) == 834  # three equal parts, none above 1,000
+    assert chunk_size(300, 1, 2) == 75  # one point: cut into two tasks per worker
+    assert chunk_size(3, 1, 8) == 1
+
+
+def test_points_cut_into_chunks_give_the_same_files(grid_file, reference, tmp_path, monkeypatch):
+    from sim.sweep import run
+
+    monkeypatch.setattr(run, "MAX_CHUNK", 15)  # 40 runs a point: chunks of 14, 13, 13
+    out = run_sweep(grid_file, tmp_path / "cut", plots=False)
+    for k in range(4):
+        assert point_path(out, k).read_bytes() == point_path(reference, k).read_bytes()
+    assert (out / "points.parquet").read_bytes() == (reference / "points.parquet").read_bytes()

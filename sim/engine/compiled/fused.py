@@ -466,6 +466,34 @@ def agreed_or_row(settled: np.ndarray, terms: np.ndarray, x: np.ndarray, xa: int
 
 
 @jit
+def open_issues(settled: np.ndarray, terms: np.ndarray, stated: np.ndarray,
+                party_idx: np.ndarray, in_phase2: bool, first: np.ndarray,
+                separate: np.ndarray, sp_st: np.ndarray, sp_fixed: np.ndarray,
+                free: np.ndarray, free_main: np.ndarray) -> None:
+    """What the expectations and the text start from, for one replication.
+
+    ``sp_st``: each party's stated positions with the settled issues at their terms;
+    ``sp_fixed``: each issue's terms if settled, else the parties' mean position (the text's
+    value on an issue not open); ``free``: the issues on the table and not settled;
+    ``free_main``: those of them on the main track.
+    """
+    P = party_idx.shape[0]
+    for j in range(P):
+        agreed_or_row(settled, terms, stated, party_idx[j], sp_st, j)
+    for i in range(settled.shape[0]):
+        if settled[i]:
+            sp_fixed[i] = terms[i]
+        else:
+            acc = 0.0
+            for j in range(P):
+                acc += sp_st[j, i]
+            sp_fixed[i] = acc / P
+        on_table = in_phase2 or first[i] or separate[i]
+        free[i] = on_table and not settled[i]
+        free_main[i] = free[i] and not separate[i]
+
+
+@jit
 def bonus_for(a: int, settled: np.ndarray, terms: np.ndarray,
               ideal: np.ndarray, w: np.ndarray, others: np.ndarray, base_res: np.ndarray,
               leverage: np.ndarray, engagement: np.ndarray, wk: np.ndarray,
@@ -652,19 +680,8 @@ def one_replication(  # type: ignore[no-untyped-def]
             war_cost[r, pr_on[k]] += pr_wc[r, k] if fire else 0.0
             leverage[r, pr_by[k], pr_on[k]] += pr_lev[r, k] if fire else 0.0
         # --- expectations
-        for j in range(P):
-            agreed_or_row(settled_r, terms_r, stated_r, party_idx[j], sp_st, j)
-        for i in range(n):
-            if settled_r[i]:
-                sp_fixed[i] = terms_r[i]
-            else:
-                acc = 0.0
-                for j in range(P):
-                    acc += sp_st[j, i]
-                sp_fixed[i] = acc / P
-            on_table = phase2[r] or first[i] or separate[i]
-            free[i] = on_table and not settled_r[i]
-            free_main[i] = free[i] and not separate[i]
+        open_issues(settled_r, terms_r, stated_r, party_idx, phase2[r], first, separate, sp_st,
+                    sp_fixed, free, free_main)
         for j in range(P):
             a = party_idx[j]
             pb = 0.0
@@ -727,19 +744,8 @@ def one_replication(  # type: ignore[no-untyped-def]
                 for a in range(A):
                     pending_by[r, a, i] = False
         # --- the text
-        for j in range(P):
-            agreed_or_row(settled_r, terms_r, stated_r, party_idx[j], sp_st, j)
-        for i in range(n):
-            if settled_r[i]:
-                sp_fixed[i] = terms_r[i]
-            else:
-                acc = 0.0
-                for j in range(P):
-                    acc += sp_st[j, i]
-                sp_fixed[i] = acc / P
-            on_table = phase2[r] or first[i] or separate[i]
-            free[i] = on_table and not settled_r[i]
-            free_main[i] = free[i] and not separate[i]
+        open_issues(settled_r, terms_r, stated_r, party_idx, phase2[r], first, separate, sp_st,
+                    sp_fixed, free, free_main)
         if method == NASH:
             for i in range(n):
                 txt[i] = nash_text[i]
